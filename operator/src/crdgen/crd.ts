@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { policySpecSchema, policyStatusSchema } from "../api/policy.js";
+import { GROUP, KIND, PLURAL, SHORT_NAMES, SINGULAR, VERSION } from "../api/constants.js";
+import { toStructural, type SchemaNode } from "./structural.js";
+
+function jsonSchemaOf(schema: z.ZodType): SchemaNode {
+  const raw = z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "throw" }) as SchemaNode;
+  return toStructural(raw);
+}
+
+const conditionColumn = (type: string) => ({
+  name: type,
+  type: "string",
+  jsonPath: `.status.conditions[?(@.type=="${type}")].status`,
+  description: `Status of the ${type} condition.`,
+});
+
+/** The CustomResourceDefinition for ModelEndpointPolicy, generated from the zod schemas. */
+export function buildPolicyCrd(): Record<string, unknown> {
+  const openAPIV3Schema = {
+    description:
+      "ModelEndpointPolicy protects the model Deployments annotated `modelguard.dev/policy: <name>` in its namespace: mTLS, JWT and API-key authentication, per-model authorization, quotas, payload validation, model-extraction detection and response hardening, enforced in each pod's Envoy sidecar.",
+    type: "object",
+    required: ["spec"],
+    properties: {
+      apiVersion: { description: "APIVersion of this object.", type: "string" },
+      kind: { description: "Kind of this object.", type: "string" },
+      metadata: { type: "object" },
+      spec: jsonSchemaOf(policySpecSchema),
+      status: jsonSchemaOf(policyStatusSchema),
+    },
+    "x-kubernetes-validations": [
+      {
+        rule: "self.metadata.name.size() <= 63",
+        message: "metadata.name must be at most 63 characters: it is used as a label value",
+      },
+    ],
+  };
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: {
+      name: `${PLURAL}.${GROUP}`,
+      labels: { "app.kubernetes.io/name": "modelguard", "app.kubernetes.io/part-of": "modelguard" },
+    },
+    spec: {
+      group: GROUP,
+      names: { kind: KIND, listKind: `${KIND}List`, plural: PLURAL, singular: SINGULAR, shortNames: [...SHORT_NAMES], categories: ["modelguard"] },
+      scope: "Namespaced",
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            conditionColumn("Accepted"),
+            conditionColumn("Programmed"),
+            { name: "Targets", type: "integer", jsonPath: ".status.targetCount", description: "Deployments protected." },
+            { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+          ],
+          schema: { openAPIV3Schema },
+        },
+      ],
+    },
+  };
+}
