@@ -17,6 +17,9 @@ export interface CrossFieldRule<T> {
   check: (self: T) => boolean;
 }
 
+/** Messages of every rule attached so far: tests match apiserver errors against them. */
+export const RULE_MESSAGES = new Set<string>();
+
 /** Attaches rules to an object schema: CEL for the CRD, a refinement for zod. */
 export function withRules<S extends z.ZodType>(schema: S, rules: CrossFieldRule<z.output<S>>[]): S {
   let refined: z.ZodType = schema;
@@ -31,6 +34,7 @@ export function withRules<S extends z.ZodType>(schema: S, rules: CrossFieldRule<
     // `when` runs the rule even when other fields failed, so every problem is reported at once.
     refined = refined.refine(safeCheck as (v: unknown) => boolean, { message: r.message, path: r.path ?? [], when: () => true });
   }
+  for (const r of rules) RULE_MESSAGES.add(r.message);
   const validations = rules.map((r) => ({
     rule: r.rule,
     message: r.message,

@@ -21,7 +21,7 @@ const typeName = (t: unknown) => (t === "int" ? "integer" : String(t));
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "is required" : `must be ${article(typeName(issue.expected))}`;
+      return isMissing(issue) ? "is required" : `must be ${article(typeName(issue.expected))}`;
     case "too_small": {
       const n = String(issue.minimum);
       if (issue.origin === "array" || issue.origin === "set") return `must have at least ${n} item${n === "1" ? "" : "s"}`;
@@ -49,6 +49,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return issue.message;
   }
 }
+
+// zod leaves the input out of issues unless asked; its message still says what it received.
+const isMissing = (issue: z.core.$ZodIssueInvalidType) =>
+  "input" in issue ? issue.input === undefined : / received undefined$/.test(issue.message);
 
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
