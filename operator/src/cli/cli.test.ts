@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { parse } from "yaml";
 import { main } from "./main.js";
 
@@ -16,8 +16,11 @@ function run(argv: string[], stdin?: string) {
   return { code, out, err };
 }
 
+const tmp = mkdtempSync(join(tmpdir(), "mg-cli-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let tmpCount = 0;
 const tmpFile = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), "mg-cli-")), name);
+  const p = join(tmp, `${tmpCount++}-${name}`);
   writeFileSync(p, text);
   return p;
 };
