@@ -12,7 +12,7 @@ export const tierSchema = withRules(
       requestsPerMinute: positiveInt("Requests per minute allowed to one client.").optional(),
       requestsPerHour: positiveInt("Requests per hour allowed to one client.").optional(),
       requestsPerDay: positiveInt("Requests per day allowed to one client.").optional(),
-      burst: positiveInt("Extra requests a client may send at once above the shortest window's rate. Default: that rate (no extra).").optional(),
+      burst: positiveInt("Bucket size of the shortest request window: how many requests a client may send at once. Default: that window's rate.").optional(),
       tokensPerMinute: positiveInt("LLM token budget per client per minute (prompt + completion, settled from the response's `usage`).").optional(),
       tokensPerDay: positiveInt("LLM token budget per client per day.").optional(),
       maxTokensPerRequest: positiveInt("Largest `max_tokens` (or `max_completion_tokens`) a request of this tier may ask for.", 10_000_000).optional(),

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { buildPolicyCrd } from "./crd.js";
 import { CRD_OUTPUTS, renderPolicyCrdYaml } from "./render-crd.js";
+import { REASONS_OUTPUT, renderReasonsAssemblyScript } from "./render-reasons.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -33,6 +34,10 @@ describe("generated CRD", () => {
       assert.equal(readFileSync(resolve(ROOT, rel), "utf8"), renderPolicyCrdYaml());
     });
   }
+
+  it(`${REASONS_OUTPUT} is up to date (run \`npm run generate\`)`, () => {
+    assert.equal(readFileSync(resolve(ROOT, REASONS_OUTPUT), "utf8"), renderReasonsAssemblyScript());
+  });
 
   it("is byte-stable", () => assert.equal(renderPolicyCrdYaml(), renderPolicyCrdYaml()));
 

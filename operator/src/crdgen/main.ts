@@ -3,12 +3,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CRD_OUTPUTS, renderPolicyCrdYaml } from "./render-crd.js";
+import { REASONS_OUTPUT, renderReasonsAssemblyScript } from "./render-reasons.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const yaml = renderPolicyCrdYaml();
-for (const rel of CRD_OUTPUTS) {
+const outputs: [string, string][] = [
+  ...CRD_OUTPUTS.map((rel): [string, string] => [rel, renderPolicyCrdYaml()]),
+  [REASONS_OUTPUT, renderReasonsAssemblyScript()],
+];
+for (const [rel, text] of outputs) {
   const file = resolve(root, rel);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, yaml);
+  writeFileSync(file, text);
   console.log(`wrote ${rel}`);
 }

@@ -1,0 +1,6 @@
+// One import for filter code: types, hostcalls, contexts, header pairs.
+export * from "./types";
+export * from "./hostcalls";
+export * from "./context";
+export { HeaderPair, serializePairs, deserializePairs } from "./pairs";
+export * from "./decode";

@@ -1,0 +1,72 @@
+// Properties: verified JWT claims from dynamic metadata (strings, doubles,
+// bools, lists by index), absent claims, and set/get round trips.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { WasmResult } from "./abi.js";
+import { encodeProperty, jwtPayloadProperties, lookupProperty } from "./properties.js";
+import { FEATURES_CONFIG, OK_UPSTREAM, fixtureHost, header } from "./test-support.js";
+
+describe("properties through the guest", () => {
+  const host = fixtureHost("features");
+  const vm = host.createVm({ properties: { plugin_name: "modelguard-fixture" } });
+  vm.configure(FEATURES_CONFIG);
+
+  it("reads string, number, bool and list claims from jwt_authn metadata", () => {
+    const claims = { sub: "alice", scope: ["models:read", "models:write"], exp: 1_900_000_000, admin: true };
+    const { request, outcome } = host.exchange(vm, { headers: { ":path": "/claims" }, properties: jwtPayloadProperties(claims) }, OK_UPSTREAM);
+    assert.equal(outcome, "forwarded");
+    assert.equal(header(request?.headers, "x-sub"), "alice");
+    assert.equal(header(request?.headers, "x-scopes"), "models:read,models:write");
+    assert.equal(header(request?.headers, "x-exp"), "1900000000");
+    assert.equal(header(request?.headers, "x-admin"), "true");
+  });
+
+  it("treats absent claims as unauthenticated (NotFound, no trap)", () => {
+    const result = host.exchange(vm, { headers: { ":path": "/claims", "x-sub": "spoofed" } }, OK_UPSTREAM);
+    assert.equal(result.outcome, "local_reply");
+    assert.equal(result.localReply?.status, 401);
+  });
+
+  it("reads an empty list and a false bool", () => {
+    const { request } = host.exchange(vm, { headers: { ":path": "/claims" }, properties: jwtPayloadProperties({ sub: "bob", scope: [], admin: false }) }, OK_UPSTREAM);
+    assert.equal(header(request?.headers, "x-scopes"), "");
+    assert.equal(header(request?.headers, "x-admin"), "false");
+    assert.equal(header(request?.headers, "x-exp"), "none");
+  });
+
+  it("sets a stream property and reads it back; VM properties are visible to every stream", () => {
+    const { request } = host.exchange(vm, { headers: { ":path": "/property" } }, OK_UPSTREAM);
+    assert.equal(header(request?.headers, "x-property"), "yes");
+    assert.equal(header(request?.headers, "x-plugin-name"), "modelguard-fixture");
+  });
+});
+
+describe("property encoding", () => {
+  const at = (tree: Parameters<typeof lookupProperty>[0][number], path: string) => lookupProperty([tree], path);
+
+  it("encodes numbers as little-endian doubles, bigints as int64, bools as one byte", () => {
+    assert.deepEqual(encodeProperty(1.5), Uint8Array.of(0, 0, 0, 0, 0, 0, 0xf8, 0x3f));
+    assert.deepEqual(encodeProperty(258n), Uint8Array.of(2, 1, 0, 0, 0, 0, 0, 0));
+    assert.deepEqual(encodeProperty(true), Uint8Array.of(1));
+    assert.deepEqual(encodeProperty("é"), Uint8Array.of(0xc3, 0xa9));
+  });
+
+  it("indexes lists by numeric segment and reports NotFound past the end or for non-numbers", () => {
+    const tree = { a: { list: ["x", "y"] } };
+    assert.deepEqual(at(tree, "a\0list\x001"), Uint8Array.of(0x79));
+    assert.equal(at(tree, "a\0list\x002"), WasmResult.NotFound);
+    assert.equal(at(tree, "a\0list\0first"), WasmResult.NotFound);
+    assert.equal(at(tree, "a\0missing"), WasmResult.NotFound);
+  });
+
+  it("cannot return a whole list or struct, but returns string maps serialized", () => {
+    assert.equal(at({ a: [1, 2] }, "a"), WasmResult.SerializationFailure);
+    assert.equal(at({ a: { b: 1 } }, "a"), WasmResult.SerializationFailure);
+    assert.ok(at({ h: { k: "v" } }, "h") instanceof Uint8Array);
+  });
+
+  it("looks in the stream layer before the VM layer", () => {
+    assert.deepEqual(lookupProperty([{ x: "stream" }, { x: "vm" }], "x"), new TextEncoder().encode("stream"));
+    assert.deepEqual(lookupProperty([undefined, { x: "vm" }], "x"), new TextEncoder().encode("vm"));
+  });
+});
