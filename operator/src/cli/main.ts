@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { EXIT_PROBLEMS, EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { ManifestError } from "./manifests.js";
 import { RENDER_USAGE, runRender } from "./render.js";
+import { SIMULATE_USAGE, runSimulate } from "./simulate.js";
 import { VALIDATE_USAGE, runValidate } from "./validate.js";
 
 const USAGE = `modelguard: zero-trust protection for ML inference endpoints on Istio/Envoy
@@ -14,12 +15,14 @@ Usage: modelguard <command> [options]
 Commands:
   render     print the Istio and rate-limit objects for policy files (offline)
   validate   check policy files and name every offending field (offline)
+  simulate   run the compiled filter on recorded requests and print each decision (offline)
 
 Run 'modelguard <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; usage: string }> = {
   render: { run: runRender, usage: RENDER_USAGE },
   validate: { run: runValidate, usage: VALIDATE_USAGE },
+  simulate: { run: runSimulate, usage: SIMULATE_USAGE },
 };
 
 export function main(argv: string[], io: Io): number {

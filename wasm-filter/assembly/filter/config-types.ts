@@ -1,0 +1,115 @@
+// The filter's configuration after parsing: plain classes built once per VM in onConfigure
+// (config.ts), read-only afterwards. Field meanings match operator/src/api/filter-config.ts.
+import { Glob } from "../util/glob";
+import { Limit } from "./quota";
+
+export enum Protocol {
+  Auto = 0,
+  OpenAI = 1,
+  KServeV1 = 2,
+  OIPV2 = 3,
+}
+
+export class ClaimRequirement {
+  /** Claim path split on dots (`realm_access.roles` → ["realm_access", "roles"]). */
+  path: string[] = [];
+  values: string[] = [];
+}
+
+export class AccessRule {
+  name: string = "";
+  models: Glob[] = [];
+  tiers: string[] = [];
+  scopes: string[] = [];
+  claims: ClaimRequirement[] = [];
+  methods: string[] = [];
+  paths: Glob[] = [];
+}
+
+export class TierConfig {
+  name: string = "";
+  /** Request-rate limits first, then token budgets; empty means unlimited. */
+  limits: Limit[] = [];
+  hasTokenBudget: bool = false;
+  /** 0: no cap on max_tokens. */
+  maxTokensPerRequest: i64 = 0;
+}
+
+export class ApiKeyEntry {
+  client: string = "";
+  tier: string = "";
+}
+
+export class IdentityConfig {
+  jwtEnabled: bool = false;
+  /** Property path prefix to the verified JWT payload: metadata, filter_metadata, <ns>, <key>. */
+  claimPrefix: string[] = [];
+  clientIdClaim: string[] = [];
+  tierClaim: string[] = [];
+  scopeClaim: string[] = [];
+  defaultTier: string = "";
+  apiKeyHeader: string = "";
+  /** SHA-256 hex of each key → its client and tier. */
+  apiKeys: Map<string, ApiKeyEntry> = new Map();
+  revokedJti: Set<string> = new Set();
+  revokedSub: Set<string> = new Set();
+  /** Empty: do not set identity headers. */
+  clientHeader: string = "";
+  tierHeader: string = "";
+}
+
+export enum FieldType {
+  Any = 0,
+  String = 1,
+  Number = 2,
+  Integer = 3,
+  Boolean = 4,
+  Array = 5,
+  Object = 6,
+}
+
+export class FieldRuleConfig {
+  pathText: string = "";
+  type: FieldType = FieldType.Any;
+  required: bool = false;
+  hasMinimum: bool = false;
+  minimum: f64 = 0;
+  hasMaximum: bool = false;
+  maximum: f64 = 0;
+  /** 0: no limit. */
+  maxLength: i64 = 0;
+  enumValues: string[] = [];
+}
+
+export class PromptConfig {
+  /** Compiled as `*<pattern>*`, ASCII case-insensitive: a match anywhere denies. */
+  denyPatterns: Glob[] = [];
+  /** 0: no limit. */
+  maxChars: i64 = 0;
+}
+
+export class ExtractionConfig {
+  enabled: bool = false;
+  /** 0 log, 1 throttle, 2 block. */
+  action: i32 = 0;
+  windowSeconds: i64 = 300;
+  minRequests: i64 = 50;
+  maxRequestsPerWindow: i64 = 1000;
+  noveltyPercent: i64 = 95;
+  sweepPercent: i64 = 80;
+  scoreThreshold: i64 = 70;
+  throttleRequestsPerMinute: i64 = 0;
+  blockSeconds: i64 = 600;
+}
+
+export class ResponseConfig {
+  enabled: bool = false;
+  /** -1: do not round. */
+  probabilityDecimals: i32 = -1;
+  /** 0: keep all. */
+  topK: i32 = 0;
+}
+
+export class AuditConfig {
+  allowSamplePercent: i32 = 1;
+}

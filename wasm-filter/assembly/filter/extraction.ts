@@ -1,0 +1,168 @@
+// Per-client model-extraction signals, pure. Within a window it counts requests, inputs never
+// seen before (a Bloom filter of body fingerprints) and inputs that are small edits of the
+// previous one (SimHash distance), and scores them 0-100 against the configured saturation points.
+import { ExtractionConfig } from "./config-types";
+
+const BLOOM_BYTES: i32 = 256; // 2048 bits: ~1% false positives at 200 distinct inputs
+const HEADER: i32 = 8 * 5 + 4 * 3;
+export const STATE_BYTES: i32 = HEADER + BLOOM_BYTES;
+/** SimHash distance at or below which two different inputs count as a sweep step. */
+const NEAR_BITS: i32 = 6;
+
+export class ExtractionState {
+  windowStartNs: u64 = 0;
+  lastSimhash: u64 = 0;
+  blockedUntilNs: u64 = 0;
+  throttledUntilNs: u64 = 0;
+  flaggedWindowNs: u64 = 0;
+  count: u32 = 0;
+  novel: u32 = 0;
+  near: u32 = 0;
+  bloom: StaticArray<u8> = new StaticArray<u8>(BLOOM_BYTES);
+
+  static decode(buf: ArrayBuffer | null): ExtractionState {
+    const s = new ExtractionState();
+    if (buf === null || buf.byteLength != STATE_BYTES) return s;
+    const p = changetype<usize>(buf);
+    s.windowStartNs = load<u64>(p);
+    s.lastSimhash = load<u64>(p, 8);
+    s.blockedUntilNs = load<u64>(p, 16);
+    s.throttledUntilNs = load<u64>(p, 24);
+    s.flaggedWindowNs = load<u64>(p, 32);
+    s.count = load<u32>(p, 40);
+    s.novel = load<u32>(p, 44);
+    s.near = load<u32>(p, 48);
+    memory.copy(changetype<usize>(s.bloom), p + <usize>HEADER, <usize>BLOOM_BYTES);
+    return s;
+  }
+
+  encode(): ArrayBuffer {
+    const buf = new ArrayBuffer(STATE_BYTES);
+    const p = changetype<usize>(buf);
+    store<u64>(p, this.windowStartNs);
+    store<u64>(p, this.lastSimhash, 8);
+    store<u64>(p, this.blockedUntilNs, 16);
+    store<u64>(p, this.throttledUntilNs, 24);
+    store<u64>(p, this.flaggedWindowNs, 32);
+    store<u32>(p, this.count, 40);
+    store<u32>(p, this.novel, 44);
+    store<u32>(p, this.near, 48);
+    memory.copy(p + <usize>HEADER, changetype<usize>(this.bloom), <usize>BLOOM_BYTES);
+    return buf;
+  }
+}
+
+/** Result of observing one request. */
+export class ExtractionVerdict {
+  score: i32 = 0;
+  /** True the first time in a window that the score crosses the threshold. */
+  newlyFlagged: bool = false;
+  blocked: bool = false;
+  throttled: bool = false;
+}
+
+/** FNV-1a 64 over bytes; the fingerprint of a whole input. */
+export function fingerprint(ptr: usize, len: i32): u64 {
+  let h: u64 = 0xcbf29ce484222325;
+  for (let i = 0; i < len; i++) {
+    h ^= <u64>load<u8>(ptr + <usize>i);
+    h *= 0x100000001b3;
+  }
+  return h;
+}
+
+function isTokenByte(c: u32): bool {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x2d || c == 0x5f;
+}
+
+/** SimHash over the tokens (runs of letters, digits, `.-_`) of an input. */
+export function simhash(ptr: usize, len: i32): u64 {
+  const votes = new StaticArray<i32>(64);
+  let start = -1;
+  for (let i = 0; i <= len; i++) {
+    const inToken = i < len && isTokenByte(<u32>load<u8>(ptr + <usize>i));
+    if (inToken && start < 0) start = i;
+    if (!inToken && start >= 0) {
+      const h = fingerprint(ptr + <usize>start, i - start);
+      for (let b = 0; b < 64; b++) votes[b] += ((h >> <u64>b) & 1) != 0 ? 1 : -1;
+      start = -1;
+    }
+  }
+  let out: u64 = 0;
+  for (let b = 0; b < 64; b++) if (votes[b] > 0) out |= (<u64>1) << <u64>b;
+  return out;
+}
+
+function bloomTestAndSet(bloom: StaticArray<u8>, fp: u64): bool {
+  const bits = <u64>(BLOOM_BYTES * 8);
+  let seen = true;
+  for (let k: u64 = 0; k < 3; k++) {
+    const bit = <i32>(((fp >> (k * 21)) ^ (fp * (k + 1))) % bits);
+    const byte = bit >> 3;
+    const mask = <u8>(<u32>1 << <u32>(bit & 7));
+    if ((bloom[byte] & mask) == 0) {
+      seen = false;
+      bloom[byte] = bloom[byte] | mask;
+    }
+  }
+  return seen;
+}
+
+function ratio(part: f64, whole: f64): f64 {
+  if (whole <= 0) return 0;
+  const r = part / whole;
+  return r > 1 ? 1 : r;
+}
+
+/** Score 0-100 from the current window's signals. */
+export function score(s: ExtractionState, cfg: ExtractionConfig): i32 {
+  const n = <f64>s.count;
+  const rate = ratio(n, <f64>cfg.maxRequestsPerWindow);
+  const novelty = ratio(ratio(<f64>s.novel, n), <f64>cfg.noveltyPercent / 100.0);
+  const sweep = ratio(ratio(<f64>s.near, n), <f64>cfg.sweepPercent / 100.0);
+  // Rate alone is not extraction, and novelty alone is normal for chat: weight their combination,
+  // and let a sustained sweep (probing around a decision boundary) count on its own.
+  const combined = 0.45 * rate + 0.35 * novelty + 0.2 * sweep;
+  const s2 = sweep * 0.8 + rate * 0.2;
+  const best = combined > s2 ? combined : s2;
+  return <i32>Math.round(best * 100);
+}
+
+/** Records one request of `fp`/`sh` at `nowNs` and returns the resulting verdict. */
+export function observe(s: ExtractionState, cfg: ExtractionConfig, nowNs: u64, fp: u64, sh: u64): ExtractionVerdict {
+  const v = new ExtractionVerdict();
+  const windowNs = <u64>cfg.windowSeconds * 1_000_000_000;
+  if (nowNs < s.blockedUntilNs) {
+    v.blocked = true;
+    return v;
+  }
+  if (nowNs - s.windowStartNs >= windowNs || s.windowStartNs > nowNs) {
+    s.windowStartNs = nowNs;
+    s.count = 0;
+    s.novel = 0;
+    s.near = 0;
+    for (let i = 0; i < BLOOM_BYTES; i++) s.bloom[i] = 0;
+  }
+  s.count++;
+  if (!bloomTestAndSet(s.bloom, fp)) s.novel++;
+  if (s.count > 1) {
+    const d = <i32>popcnt<u64>(sh ^ s.lastSimhash);
+    if (d > 0 && d <= NEAR_BITS) s.near++;
+  }
+  s.lastSimhash = sh;
+  v.score = <i64>s.count >= cfg.minRequests ? score(s, cfg) : 0;
+  if (v.score >= <i32>cfg.scoreThreshold) {
+    if (s.flaggedWindowNs != s.windowStartNs) {
+      s.flaggedWindowNs = s.windowStartNs;
+      v.newlyFlagged = true;
+    }
+    if (cfg.action == 2) {
+      s.blockedUntilNs = nowNs + <u64>cfg.blockSeconds * 1_000_000_000;
+      v.blocked = true;
+    } else if (cfg.action == 1) {
+      s.throttledUntilNs = s.windowStartNs + windowNs;
+    }
+  }
+  v.throttled = cfg.action == 1 && nowNs < s.throttledUntilNs;
+  return v;
+}

@@ -1,0 +1,373 @@
+// One stream: identify → authorize → quota → payload → (response) hardening. Every decision is
+// final once made; denials are local replies with a stable reason code, a metric and an audit line.
+import {
+  BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, getBufferBytes, getCurrentTimeNanoseconds,
+  getHeaderMapValue, HeaderPair, HttpContext, MapType, removeHeaderMapValue, replaceHeaderMapValue, sendLocalResponse, setBufferBytes,
+} from "../abi";
+import { lowerAscii } from "../util/ascii";
+import { AuditRecord, writeAudit } from "./audit";
+import { authorize } from "./authorize";
+import { ClaimReader } from "./claims";
+import { FilterConfig } from "./config";
+import { TierConfig } from "./config-types";
+import { fingerprint, simhash } from "./extraction";
+import { checkExtraction, ExtractionDecision } from "./extraction-store";
+import { Identity, identify } from "./identity";
+import { ObjectText } from "./json-text";
+import { Metrics } from "./metrics";
+import { modelFromPath, modelInBody, pathOnly } from "./model";
+import { BodyOutcome, checkBody } from "./payload";
+import { QuotaOutcome } from "./quota";
+import { quotaKey, settleShared, takeShared } from "./quota-store";
+import { Reason, reasonCode, reasonStatus } from "./reasons";
+import { hardenResponse } from "./response";
+import { ModelGuardRoot } from "./root";
+
+const NO_REASON: i32 = -1;
+
+export class ModelGuardHttp extends HttpContext {
+  private decided: bool = false;
+  private denied: bool = false;
+  private awaitingBody: bool = false;
+  private identity: Identity | null = null;
+  private tier: TierConfig | null = null;
+  private claims: ClaimReader | null = null;
+  private model: string = "";
+  private modelKnown: bool = false;
+  private authorized: bool = false;
+  private method: string = "";
+  private path: string = "";
+  private quota: QuotaOutcome | null = null;
+  private tokenEstimate: f64 = 0;
+  private rewriteResponse: bool = false;
+  private extractionScore: i32 = -1;
+
+  constructor(contextId: u32, private mg: ModelGuardRoot) {
+    super(contextId, mg);
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
+    const cfg = this.mg.config;
+    if (cfg === null) return this.denyHeaders(null, Reason.ConfigInvalid);
+    const m = getHeaderMapValue(MapType.HttpRequestHeaders, ":method");
+    const p = getHeaderMapValue(MapType.HttpRequestHeaders, ":path");
+    this.method = m === null ? "" : m;
+    this.path = p === null ? "" : pathOnly(p);
+
+    const claims = new ClaimReader(cfg.identity.claimPrefix);
+    this.claims = claims;
+    const apiKey = cfg.identity.apiKeyHeader.length > 0 ? getHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.apiKeyHeader) : null;
+    const idr = identify(cfg.identity, apiKey, claims);
+    if (idr.failed) return this.failHeaders(cfg);
+    const id = idr.identity;
+    if (id === null) return this.denyHeaders(cfg, idr.reason);
+    this.identity = id;
+    if (!cfg.tiers.has(id.tier)) return this.denyHeaders(cfg, Reason.TierUnknown);
+    this.tier = cfg.tiers.get(id.tier);
+    // The key has done its job; the model never sees it. Identity headers overwrite client values.
+    if (apiKey !== null) removeHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.apiKeyHeader);
+    if (cfg.identity.clientHeader.length > 0) replaceHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.clientHeader, id.client);
+    if (cfg.identity.tierHeader.length > 0) replaceHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.tierHeader, id.tier);
+
+    const early = this.checkContentHeaders(cfg, endOfStream);
+    if (early != NO_REASON) return this.denyHeaders(cfg, <Reason>early);
+
+    const fromPath = modelFromPath(cfg.protocol, p === null ? "" : p);
+    if (fromPath !== null) {
+      this.model = fromPath;
+      this.modelKnown = true;
+    } else if (endOfStream || !modelInBody(cfg.protocol)) {
+      // Nothing names a model (e.g. GET /v1/models): only rules matching every model apply.
+      this.model = "";
+      this.modelKnown = true;
+    }
+    if (this.modelKnown) {
+      const why = authorize(cfg.rules, id, this.model, this.method, this.path, claims);
+      if (why != NO_REASON) return this.denyHeaders(cfg, <Reason>why);
+      this.authorized = true;
+    }
+    if (endOfStream) {
+      const reason = this.admit(cfg, null);
+      if (reason != NO_REASON) return this.denyHeaders(cfg, <Reason>reason);
+      return FilterHeadersStatus.Continue;
+    }
+    // Body callbacks only arrive if headers continue; the body is held back until decided.
+    this.awaitingBody = true;
+    return FilterHeadersStatus.Continue;
+  }
+
+  onRequestBody(bodySize: usize, endOfStream: bool): FilterDataStatus {
+    if (this.decided || !this.awaitingBody) return FilterDataStatus.Continue;
+    const cfg = this.mg.config;
+    if (cfg === null) return this.denyData(null, Reason.ConfigInvalid);
+    if (<i64>bodySize > cfg.maxBodyBytes) return this.denyData(cfg, Reason.BodyTooLarge);
+    if (!endOfStream) return FilterDataStatus.StopIterationAndBuffer;
+    return this.finishBody(cfg, bodySize) ? FilterDataStatus.Continue : FilterDataStatus.StopIterationNoBuffer;
+  }
+
+  onRequestTrailers(numTrailers: u32): FilterTrailersStatus {
+    // With trailers no body chunk ends the stream: decide on the buffered body now.
+    if (this.decided || !this.awaitingBody) return FilterTrailersStatus.Continue;
+    const cfg = this.mg.config;
+    if (cfg === null) {
+      this.denyData(null, Reason.ConfigInvalid);
+      return FilterTrailersStatus.StopIteration;
+    }
+    return this.finishBody(cfg, 0) ? FilterTrailersStatus.Continue : FilterTrailersStatus.StopIteration;
+  }
+
+  onResponseHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
+    const q = this.quota;
+    if (q !== null && q.limit >= 0) {
+      replaceHeaderMapValue(MapType.HttpResponseHeaders, "x-ratelimit-limit", q.limit.toString());
+      replaceHeaderMapValue(MapType.HttpResponseHeaders, "x-ratelimit-remaining", q.remaining.toString());
+      replaceHeaderMapValue(MapType.HttpResponseHeaders, "x-ratelimit-reset", q.resetSeconds.toString());
+    }
+    const cfg = this.mg.config;
+    if (cfg === null || this.denied || endOfStream) return FilterHeadersStatus.Continue;
+    const t = this.tier;
+    const settle = t !== null && t.hasTokenBudget;
+    if (cfg.response.enabled || settle) {
+      const ct = getHeaderMapValue(MapType.HttpResponseHeaders, "content-type");
+      if (ct !== null && isJson(ct)) {
+        this.rewriteResponse = true;
+        // The body may change length; let Envoy frame it.
+        removeHeaderMapValue(MapType.HttpResponseHeaders, "content-length");
+      }
+    }
+    return FilterHeadersStatus.Continue;
+  }
+
+  onResponseBody(bodySize: usize, endOfStream: bool): FilterDataStatus {
+    if (!this.rewriteResponse) return FilterDataStatus.Continue;
+    if (!endOfStream) return FilterDataStatus.StopIterationAndBuffer;
+    this.rewriteResponse = false;
+    const cfg = this.mg.config;
+    const body = getBufferBytes(BufferType.HttpResponseBody, 0, bodySize);
+    if (cfg === null || body === null) return FilterDataStatus.Continue;
+    const out = hardenResponse(cfg, Uint8Array.wrap(body));
+    if (out.usedTokens >= 0) this.settle(cfg, out.usedTokens);
+    const rewritten = out.rewritten;
+    if (rewritten !== null) {
+      setBufferBytes(BufferType.HttpResponseBody, 0, bodySize, rewritten.buffer);
+      Metrics.inc(this.mg.metrics.responsesHardened);
+    }
+    return FilterDataStatus.Continue;
+  }
+
+  onLog(): void {
+    const cfg = this.mg.config;
+    if (cfg === null || this.denied || !this.decided) return;
+    this.mg.sequence++;
+    const pct = <u64>cfg.audit.allowSamplePercent;
+    if (pct == 0) return;
+    // Deterministic sampling: a hash of the sequence spreads allows evenly over 100 buckets.
+    if ((this.mg.sequence * 0x9e3779b97f4a7c15) >> 57 < (pct * 128) / 100) this.audit(cfg, "allow", "", 0);
+  }
+
+  // ---- decisions ------------------------------------------------------------------------
+
+  /** Size and media type from the headers, before any byte of the body is read. */
+  private checkContentHeaders(cfg: FilterConfig, endOfStream: bool): i32 {
+    const cl = getHeaderMapValue(MapType.HttpRequestHeaders, "content-length");
+    if (cl !== null) {
+      const n = parseLength(cl);
+      if (n < 0) return <i32>Reason.FieldInvalid;
+      if (n > cfg.maxBodyBytes) return <i32>Reason.BodyTooLarge;
+    }
+    if (endOfStream || cfg.contentTypes.length == 0) return NO_REASON;
+    const ct = getHeaderMapValue(MapType.HttpRequestHeaders, "content-type");
+    if (ct === null || !cfg.contentTypes.includes(mediaType(ct))) return <i32>Reason.ContentTypeUnsupported;
+    return NO_REASON;
+  }
+
+  /** The body is complete: validate it, then admit. Returns false when denied. */
+  private finishBody(cfg: FilterConfig, bodySize: usize): bool {
+    this.awaitingBody = false;
+    const size = bodySize > 0 ? bodySize : <usize>cfg.maxBodyBytes;
+    const body = getBufferBytes(BufferType.HttpRequestBody, 0, size);
+    const bytes = body === null ? new Uint8Array(0) : Uint8Array.wrap(body);
+    const ct = getHeaderMapValue(MapType.HttpRequestHeaders, "content-type");
+    const json = ct !== null && isJson(ct);
+    const tier = this.tier;
+    const outcome: BodyOutcome = checkBody(cfg, bytes, json, tier === null ? 0 : tier.maxTokensPerRequest);
+    if (outcome.reason != NO_REASON) {
+      this.denyData(cfg, <Reason>outcome.reason);
+      return false;
+    }
+    if (!this.modelKnown) {
+      const bodyModel = outcome.model;
+      if (bodyModel === null) {
+        this.denyData(cfg, Reason.ModelUnknown);
+        return false;
+      }
+      this.model = bodyModel;
+      this.modelKnown = true;
+    }
+    const id = this.identity;
+    const claims = this.claims;
+    if (!this.authorized && id !== null && claims !== null) {
+      const why = authorize(cfg.rules, id, this.model, this.method, this.path, claims);
+      if (why != NO_REASON) {
+        this.denyData(cfg, <Reason>why);
+        return false;
+      }
+      this.authorized = true;
+    }
+    this.tokenEstimate = outcome.tokenEstimate;
+    const reason = this.admit(cfg, bytes);
+    if (reason != NO_REASON) {
+      this.denyData(cfg, <Reason>reason);
+      return false;
+    }
+    return true;
+  }
+
+  /** Extraction signals and quotas: the last steps before a request is let through. */
+  private admit(cfg: FilterConfig, body: Uint8Array | null): i32 {
+    const id = this.identity;
+    const tier = this.tier;
+    if (id === null || tier === null) return <i32>Reason.InternalError;
+    const now = getCurrentTimeNanoseconds();
+    if (cfg.extraction.enabled) {
+      const ptr = body === null ? changetype<usize>(this.path) : body.dataStart;
+      const len = body === null ? this.path.length << 1 : body.length;
+      const x: ExtractionDecision = checkExtraction(cfg, id.client, now, fingerprint(ptr, len), simhash(ptr, len));
+      if (x.failed) return this.failReason(cfg);
+      this.extractionScore = x.score;
+      if (x.newlyFlagged) {
+        Metrics.inc(this.mg.metrics.extractionFlagged);
+        this.audit(cfg, "flag", "extraction_suspected", 0);
+      }
+      if (x.deny != NO_REASON) return x.deny;
+    }
+    if (tier.limits.length > 0) {
+      const q = takeShared(quotaKey(cfg.policy, tier.name, id.client), tier.limits, now, this.tokenEstimate);
+      if (q === null) return this.failReason(cfg);
+      this.quota = q;
+      if (!q.allowed) return q.byTokens ? <i32>Reason.TokenBudgetExceeded : <i32>Reason.QuotaExceeded;
+    }
+    this.decided = true;
+    Metrics.inc(this.mg.metrics.allowed);
+    return NO_REASON;
+  }
+
+  private settle(cfg: FilterConfig, used: f64): void {
+    const id = this.identity;
+    const tier = this.tier;
+    if (id === null || tier === null || !tier.hasTokenBudget) return;
+    settleShared(quotaKey(cfg.policy, tier.name, id.client), tier.limits, getCurrentTimeNanoseconds(), this.tokenEstimate - used);
+  }
+
+  /** Internal failure: the failure mode decides. Returns NO_REASON when failing open. */
+  private failReason(cfg: FilterConfig): i32 {
+    if (cfg.failOpen) {
+      Metrics.inc(this.mg.metrics.failedOpen);
+      return NO_REASON;
+    }
+    return <i32>Reason.InternalError;
+  }
+
+  private failHeaders(cfg: FilterConfig): FilterHeadersStatus {
+    if (this.failReason(cfg) == NO_REASON) {
+      this.decided = true;
+      return FilterHeadersStatus.Continue;
+    }
+    return this.denyHeaders(cfg, Reason.InternalError);
+  }
+
+  private denyHeaders(cfg: FilterConfig | null, reason: Reason): FilterHeadersStatus {
+    this.deny(cfg, reason);
+    return FilterHeadersStatus.StopIteration;
+  }
+
+  private denyData(cfg: FilterConfig | null, reason: Reason): FilterDataStatus {
+    this.deny(cfg, reason);
+    return FilterDataStatus.StopIterationNoBuffer;
+  }
+
+  private deny(cfg: FilterConfig | null, reason: Reason): void {
+    this.decided = true;
+    this.denied = true;
+    this.awaitingBody = false;
+    const status = reasonStatus(reason);
+    const code = reasonCode(reason);
+    this.mg.metrics.deny(reason);
+    const headers: HeaderPair[] = [new HeaderPair("content-type", "application/json"), new HeaderPair("x-modelguard-reason", code)];
+    const q = this.quota;
+    if ((reason == Reason.QuotaExceeded || reason == Reason.TokenBudgetExceeded) && q !== null) {
+      headers.push(new HeaderPair("retry-after", q.retryAfterSeconds.toString()));
+      headers.push(new HeaderPair("x-ratelimit-limit", q.limit.toString()));
+      headers.push(new HeaderPair("x-ratelimit-remaining", "0"));
+      headers.push(new HeaderPair("x-ratelimit-reset", q.retryAfterSeconds.toString()));
+    } else if (reason == Reason.ExtractionThrottled) {
+      headers.push(new HeaderPair("retry-after", "60"));
+    }
+    if (status == 401) headers.push(new HeaderPair("www-authenticate", 'Bearer realm="modelguard"'));
+    const body = new ObjectText()
+      .raw("error", new ObjectText().str("code", code).str("message", messageFor(reason)).num("status", <i64>status).toString())
+      .toString();
+    sendLocalResponse(status, "modelguard_" + code, String.UTF8.encode(body), headers);
+    if (cfg !== null) this.audit(cfg, "deny", code, <i32>status);
+  }
+
+  private audit(cfg: FilterConfig, decision: string, reason: string, status: i32): void {
+    const r = new AuditRecord();
+    r.policy = cfg.policy;
+    r.decision = decision;
+    r.reason = reason;
+    r.status = status;
+    const id = this.identity;
+    if (id !== null) {
+      r.client = id.client;
+      r.tier = id.tier;
+    }
+    r.model = this.model;
+    r.method = this.method;
+    r.path = this.path;
+    const rid = getHeaderMapValue(MapType.HttpRequestHeaders, "x-request-id");
+    r.requestId = rid === null ? "" : rid;
+    r.extractionScore = this.extractionScore;
+    r.timeMs = <i64>(getCurrentTimeNanoseconds() / 1_000_000);
+    writeAudit(r);
+  }
+}
+
+function messageFor(r: Reason): string {
+  switch (r) {
+    case Reason.Unauthenticated: return "a valid token or API key is required";
+    case Reason.ApiKeyInvalid: return "the API key is not valid";
+    case Reason.TokenRevoked: return "the credential has been revoked";
+    case Reason.QuotaExceeded: return "request quota exceeded; retry later";
+    case Reason.TokenBudgetExceeded: return "token budget exceeded; retry later";
+    case Reason.BodyTooLarge: return "request body too large";
+    case Reason.ContentTypeUnsupported: return "unsupported content type";
+    case Reason.ConfigInvalid: return "the endpoint's protection is not configured";
+    case Reason.InternalError: return "the request could not be checked";
+    default: return "request denied by policy";
+  }
+}
+
+/** `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(ct: string): string {
+  let end = ct.indexOf(";");
+  if (end < 0) end = ct.length;
+  return lowerAscii(ct.substring(0, end).trim());
+}
+
+export function isJson(ct: string): bool {
+  const m = mediaType(ct);
+  return m == "application/json" || m.endsWith("+json");
+}
+
+/** Content-Length as a number; -1 when it is not one. */
+function parseLength(s: string): i64 {
+  if (s.length == 0 || s.length > 18) return -1;
+  let n: i64 = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + <i64>(c - 0x30);
+  }
+  return n;
+}
