@@ -15,7 +15,7 @@ import { checkExtraction, ExtractionDecision } from "./extraction-store";
 import { Identity, identify } from "./identity";
 import { ObjectText } from "./json-text";
 import { Metrics } from "./metrics";
-import { modelFromPath, modelInBody, pathOnly } from "./model";
+import { modelFromPath, modelInBody, pathClaimsModel, pathOnly } from "./model";
 import { BodyOutcome, checkBody } from "./payload";
 import { QuotaOutcome } from "./quota";
 import { quotaKey, settleShared, takeShared } from "./quota-store";
@@ -76,6 +76,8 @@ export class ModelGuardHttp extends HttpContext {
     if (fromPath !== null) {
       this.model = fromPath;
       this.modelKnown = true;
+    } else if (pathClaimsModel(cfg.protocol, this.path)) {
+      return this.denyHeaders(cfg, Reason.ModelUnknown);
     } else if (endOfStream || !modelInBody(cfg.protocol)) {
       // Nothing names a model (e.g. GET /v1/models): only rules matching every model apply.
       this.model = "";

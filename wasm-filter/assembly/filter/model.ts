@@ -37,8 +37,8 @@ function validName(name: string): bool {
   if (name.length == 0 || name.length > 256) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    // No separators or control characters: a name must not smuggle path segments.
-    if (c <= 0x20 || c == 0x2f || c == 0x3f || c == 0x23 || c == 0x5c || c >= 0x7f) return false;
+    // No separators, escapes or control characters: a name must not smuggle path segments.
+    if (c <= 0x20 || c == 0x2f || c == 0x3f || c == 0x23 || c == 0x5c || c == 0x25 || c >= 0x7f) return false;
   }
   return true;
 }
@@ -53,6 +53,13 @@ export function modelFromPath(protocol: Protocol, path: string): string | null {
     return v1 !== null ? v1 : oipV2Model(p);
   }
   return null;
+}
+
+/** Whether the path is in a protocol's model namespace (so it must name a valid model). */
+export function pathClaimsModel(protocol: Protocol, path: string): bool {
+  const v1 = protocol == Protocol.KServeV1 || protocol == Protocol.Auto;
+  const v2 = protocol == Protocol.OIPV2 || protocol == Protocol.Auto;
+  return (v1 && path.startsWith(V1)) || (v2 && path.startsWith(V2));
 }
 
 /** Whether the model is expected in the body (OpenAI-style) when the path names none. */
