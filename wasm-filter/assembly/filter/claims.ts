@@ -1,6 +1,7 @@
 // Reads verified JWT claims from Envoy's dynamic metadata, where jwt_authn (payload_in_metadata)
 // left them. Clients cannot write metadata; headers are never consulted for identity.
-import { getProperty, lastStatus, WasmResult } from "../abi";
+// Property paths are serialized once per VM (claimPath) so a request only copies bytes.
+import { getPropertyBytes, lastStatus, serializePropertyPath, WasmResult } from "../abi";
 
 /** Why a claim read gave nothing: absent (not authenticated / no such claim) or a host failure. */
 export enum ClaimStatus {
@@ -11,30 +12,48 @@ export enum ClaimStatus {
 
 const MAX_LIST = 64;
 
+/** The NUL-separated property path of a claim (`a.b` → prefix…, a, b). */
+export function claimPath(prefix: string[], claim: string): ArrayBuffer {
+  return serializePropertyPath(prefix.concat(claim.split(".")));
+}
+
+/** `path` + NUL + decimal index: the path of a list element. */
+function elementPath(path: ArrayBuffer, index: i32): ArrayBuffer {
+  const digits = index < 10 ? 1 : 2;
+  const n = path.byteLength;
+  const out = new ArrayBuffer(n + 1 + digits);
+  const p = changetype<usize>(out);
+  memory.copy(p, changetype<usize>(path), <usize>n);
+  store<u8>(p + <usize>n, 0);
+  if (digits == 1) store<u8>(p + <usize>n + 1, <u8>(0x30 + index));
+  else {
+    store<u8>(p + <usize>n + 1, <u8>(0x30 + index / 10));
+    store<u8>(p + <usize>n + 2, <u8>(0x30 + (index % 10)));
+  }
+  return out;
+}
+
 export class ClaimReader {
   status: ClaimStatus = ClaimStatus.Ok;
 
-  constructor(private prefix: string[]) {}
-
-  private read(path: string[]): ArrayBuffer | null {
-    const full = this.prefix.concat(path);
-    const v = getProperty(full);
+  private read(path: ArrayBuffer): ArrayBuffer | null {
+    const v = getPropertyBytes(path);
     if (v === null) this.status = lastStatus == WasmResult.NotFound ? ClaimStatus.Missing : ClaimStatus.Failed;
     else this.status = ClaimStatus.Ok;
     return v;
   }
 
   /** A string claim; null when absent. */
-  getString(path: string[]): string | null {
+  getString(path: ArrayBuffer): string | null {
     const v = this.read(path);
     return v === null ? null : String.UTF8.decode(v);
   }
 
   /** A list claim read element by element (strings), or a space-separated string claim split. */
-  getStrings(path: string[]): string[] {
+  getStrings(path: ArrayBuffer): string[] {
     const out = new Array<string>();
     for (let i = 0; i < MAX_LIST; i++) {
-      const item = this.read(path.concat([i.toString()]));
+      const item = this.read(elementPath(path, i));
       if (item === null) break;
       out.push(String.UTF8.decode(item));
     }

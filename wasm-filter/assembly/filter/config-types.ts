@@ -11,8 +11,8 @@ export enum Protocol {
 }
 
 export class ClaimRequirement {
-  /** Claim path split on dots (`realm_access.roles` → ["realm_access", "roles"]). */
-  path: string[] = [];
+  /** Serialized property path of the claim (see claims.ts claimPath). */
+  path: ArrayBuffer = new ArrayBuffer(0);
   values: string[] = [];
 }
 
@@ -44,9 +44,11 @@ export class IdentityConfig {
   jwtEnabled: bool = false;
   /** Property path prefix to the verified JWT payload: metadata, filter_metadata, <ns>, <key>. */
   claimPrefix: string[] = [];
-  clientIdClaim: string[] = [];
-  tierClaim: string[] = [];
-  scopeClaim: string[] = [];
+  /** Serialized property paths of the claims the filter reads on every request. */
+  clientIdPath: ArrayBuffer = new ArrayBuffer(0);
+  tierPath: ArrayBuffer = new ArrayBuffer(0);
+  scopePath: ArrayBuffer = new ArrayBuffer(0);
+  jtiPath: ArrayBuffer = new ArrayBuffer(0);
   defaultTier: string = "";
   apiKeyHeader: string = "";
   /** SHA-256 hex of each key → its client and tier. */

@@ -8,6 +8,7 @@ import {
   AccessRule, ApiKeyEntry, AuditConfig, ClaimRequirement, ExtractionConfig, FieldRuleConfig, FieldType,
   IdentityConfig, PromptConfig, Protocol, ResponseConfig, TierConfig,
 } from "./config-types";
+import { claimPath } from "./claims";
 import { Limit, NS_PER_SECOND } from "./quota";
 import { UrlPolicy } from "../checks/ssrf";
 import { ImagePolicy } from "../checks/image";
@@ -207,7 +208,7 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
     c.tiers.set(t.name, t);
   }
   const rules = r.objects(root, "rules", "config", true);
-  for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, rules[i], "config.rules[" + i.toString() + "]"));
+  for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, rules[i], "config.rules[" + i.toString() + "]", c.identity.claimPrefix));
   readPayload(r, r.obj(root.get("payload"), "config.payload"), c);
   const ex = r.optObj(root, "extraction", "config");
   if (ex !== null) readExtraction(r, ex, c.extraction);
@@ -241,17 +242,14 @@ function readProtocol(r: Reader, p: string): Protocol {
   return Protocol.Auto;
 }
 
-function claimPath(s: string): string[] {
-  return s.split(".");
-}
-
 function readIdentity(r: Reader, o: JsonValue, id: IdentityConfig): void {
   const f = "config.identity";
   id.jwtEnabled = r.bool(o, "jwtEnabled", f);
   id.claimPrefix = ["metadata", "filter_metadata", r.str(o, "jwtMetadataNamespace", f), r.str(o, "jwtPayloadKey", f)];
-  id.clientIdClaim = claimPath(r.str(o, "clientIdClaim", f));
-  id.tierClaim = claimPath(r.str(o, "tierClaim", f));
-  id.scopeClaim = claimPath(r.str(o, "scopeClaim", f));
+  id.clientIdPath = claimPath(id.claimPrefix, r.str(o, "clientIdClaim", f));
+  id.tierPath = claimPath(id.claimPrefix, r.str(o, "tierClaim", f));
+  id.scopePath = claimPath(id.claimPrefix, r.str(o, "scopeClaim", f));
+  id.jtiPath = claimPath(id.claimPrefix, "jti");
   id.defaultTier = r.optStr(o, "defaultTier", f);
   id.apiKeyHeader = lowerAscii(r.optStr(o, "apiKeyHeader", f));
   const keys = r.objects(o, "apiKeys", f, true);
@@ -297,7 +295,7 @@ function readTier(r: Reader, o: JsonValue, f: string): TierConfig {
   return t;
 }
 
-function readRule(r: Reader, o: JsonValue, f: string): AccessRule {
+function readRule(r: Reader, o: JsonValue, f: string, claimPrefix: string[]): AccessRule {
   const rule = new AccessRule();
   rule.name = r.str(o, "name", f);
   const models = r.strings(o, "models", f, true);
@@ -308,7 +306,7 @@ function readRule(r: Reader, o: JsonValue, f: string): AccessRule {
   for (let i = 0; i < claims.length; i++) {
     const c = new ClaimRequirement();
     const cf = f + ".claims[" + i.toString() + "]";
-    c.path = claimPath(r.str(claims[i], "claim", cf));
+    c.path = claimPath(claimPrefix, r.str(claims[i], "claim", cf));
     c.values = r.strings(claims[i], "values", cf, true);
     rule.claims.push(c);
   }

@@ -4,14 +4,15 @@
 import { ExtractionConfig } from "./config-types";
 
 const BLOOM_BYTES: i32 = 256; // 2048 bits: ~1% false positives at 200 distinct inputs
-const HEADER: i32 = 8 * 5 + 4 * 3;
+const HEADER: i32 = 8 * 6 + 4 * 3;
 export const STATE_BYTES: i32 = HEADER + BLOOM_BYTES;
-/** SimHash distance at or below which two different inputs count as a sweep step. */
-const NEAR_BITS: i32 = 6;
+/** Sketch distance at or below which two different inputs count as a sweep step. */
+const NEAR_BITS: i32 = 3;
 
 export class ExtractionState {
   windowStartNs: u64 = 0;
   lastSimhash: u64 = 0;
+  lastFingerprint: u64 = 0;
   blockedUntilNs: u64 = 0;
   throttledUntilNs: u64 = 0;
   flaggedWindowNs: u64 = 0;
@@ -29,9 +30,10 @@ export class ExtractionState {
     s.blockedUntilNs = load<u64>(p, 16);
     s.throttledUntilNs = load<u64>(p, 24);
     s.flaggedWindowNs = load<u64>(p, 32);
-    s.count = load<u32>(p, 40);
-    s.novel = load<u32>(p, 44);
-    s.near = load<u32>(p, 48);
+    s.lastFingerprint = load<u64>(p, 40);
+    s.count = load<u32>(p, 48);
+    s.novel = load<u32>(p, 52);
+    s.near = load<u32>(p, 56);
     memory.copy(changetype<usize>(s.bloom), p + <usize>HEADER, <usize>BLOOM_BYTES);
     return s;
   }
@@ -44,9 +46,10 @@ export class ExtractionState {
     store<u64>(p, this.blockedUntilNs, 16);
     store<u64>(p, this.throttledUntilNs, 24);
     store<u64>(p, this.flaggedWindowNs, 32);
-    store<u32>(p, this.count, 40);
-    store<u32>(p, this.novel, 44);
-    store<u32>(p, this.near, 48);
+    store<u64>(p, this.lastFingerprint, 40);
+    store<u32>(p, this.count, 48);
+    store<u32>(p, this.novel, 52);
+    store<u32>(p, this.near, 56);
     memory.copy(p + <usize>HEADER, changetype<usize>(this.bloom), <usize>BLOOM_BYTES);
     return buf;
   }
@@ -75,23 +78,38 @@ function isTokenByte(c: u32): bool {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x2d || c == 0x5f;
 }
 
-/** SimHash over the tokens (runs of letters, digits, `.-_`) of an input. */
+/**
+ * A locality-sensitive 64-bit sketch of an input: each token (run of letters, digits, `.-_`)
+ * votes on the one bit its hash selects. Editing a few tokens moves a few votes, so at most a few
+ * bits change; unrelated inputs differ in about half the bits. One pass, no allocation: it runs
+ * on every request body.
+ */
 export function simhash(ptr: usize, len: i32): u64 {
-  const votes = new StaticArray<i32>(64);
-  let start = -1;
+  memory.fill(changetype<usize>(VOTES), 0, 64 * 4);
+  let h: u64 = 0xcbf29ce484222325;
+  let inToken = false;
   for (let i = 0; i <= len; i++) {
-    const inToken = i < len && isTokenByte(<u32>load<u8>(ptr + <usize>i));
-    if (inToken && start < 0) start = i;
-    if (!inToken && start >= 0) {
-      const h = fingerprint(ptr + <usize>start, i - start);
-      for (let b = 0; b < 64; b++) votes[b] += ((h >> <u64>b) & 1) != 0 ? 1 : -1;
-      start = -1;
+    const c: u32 = i < len ? <u32>load<u8>(ptr + <usize>i) : 0;
+    if (i < len && isTokenByte(c)) {
+      h = (h ^ <u64>c) * 0x100000001b3;
+      inToken = true;
+    } else if (inToken) {
+      // Finalise (a multiply-xorshift) so the bucket bits are well mixed.
+      let x = h ^ (h >> 33);
+      x *= 0xff51afd7ed558ccd;
+      x ^= x >> 33;
+      const bucket = <i32>(x >> 58);
+      unchecked((VOTES[bucket] += (x & 1) != 0 ? 1 : -1));
+      h = 0xcbf29ce484222325;
+      inToken = false;
     }
   }
   let out: u64 = 0;
-  for (let b = 0; b < 64; b++) if (votes[b] > 0) out |= (<u64>1) << <u64>b;
+  for (let b = 0; b < 64; b++) if (unchecked(VOTES[b]) > 0) out |= (<u64>1) << <u64>b;
   return out;
 }
+
+const VOTES = new StaticArray<i32>(64);
 
 function bloomTestAndSet(bloom: StaticArray<u8>, fp: u64): bool {
   const bits = <u64>(BLOOM_BYTES * 8);
@@ -145,11 +163,13 @@ export function observe(s: ExtractionState, cfg: ExtractionConfig, nowNs: u64, f
   }
   s.count++;
   if (!bloomTestAndSet(s.bloom, fp)) s.novel++;
-  if (s.count > 1) {
+  if (s.count > 1 && fp != s.lastFingerprint) {
+    // A different input whose sketch is (nearly) the same: a small edit of the previous one.
     const d = <i32>popcnt<u64>(sh ^ s.lastSimhash);
-    if (d > 0 && d <= NEAR_BITS) s.near++;
+    if (d <= NEAR_BITS) s.near++;
   }
   s.lastSimhash = sh;
+  s.lastFingerprint = fp;
   v.score = <i64>s.count >= cfg.minRequests ? score(s, cfg) : 0;
   if (v.score >= <i32>cfg.scoreThreshold) {
     if (s.flaggedWindowNs != s.windowStartNs) {

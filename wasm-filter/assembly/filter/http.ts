@@ -54,7 +54,7 @@ export class ModelGuardHttp extends HttpContext {
     this.method = m === null ? "" : m;
     this.path = p === null ? "" : pathOnly(p);
 
-    const claims = new ClaimReader(cfg.identity.claimPrefix);
+    const claims = new ClaimReader();
     this.claims = claims;
     const apiKey = cfg.identity.apiKeyHeader.length > 0 ? getHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.apiKeyHeader) : null;
     const idr = identify(cfg.identity, apiKey, claims);

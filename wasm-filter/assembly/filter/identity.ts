@@ -49,23 +49,23 @@ export function identify(cfg: IdentityConfig, apiKey: string | null, claims: Cla
     return r;
   }
   if (!cfg.jwtEnabled) return deny(Reason.Unauthenticated);
-  const sub = claims.getString(cfg.clientIdClaim);
+  const sub = claims.getString(cfg.clientIdPath);
   if (sub === null) return claims.status == ClaimStatus.Failed ? fail() : deny(Reason.Unauthenticated);
   if (sub.length == 0) return deny(Reason.Unauthenticated);
   if (cfg.revokedSub.has(sub)) return deny(Reason.TokenRevoked);
   if (cfg.revokedJti.size > 0) {
-    const jti = claims.getString(["jti"]);
+    const jti = claims.getString(cfg.jtiPath);
     if (jti !== null && cfg.revokedJti.has(jti)) return deny(Reason.TokenRevoked);
     if (jti === null && claims.status == ClaimStatus.Failed) return fail();
   }
-  let tier = claims.getString(cfg.tierClaim);
+  let tier = claims.getString(cfg.tierPath);
   if (tier === null && claims.status == ClaimStatus.Failed) return fail();
   if (tier === null || tier.length == 0) tier = cfg.defaultTier;
   if (tier.length == 0) return deny(Reason.TierUnknown);
   const id = new Identity();
   id.client = sub;
   id.tier = tier;
-  id.scopes = claims.getStrings(cfg.scopeClaim);
+  id.scopes = claims.getStrings(cfg.scopePath);
   const r = new IdentityResult();
   r.identity = id;
   return r;
