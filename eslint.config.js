@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "wasm-filter/assembly/**", "wasm-filter/build/**", "**/*.d.ts"] },
+  { ignores: ["dist/**", "node_modules/**", ".tmp/**", "wasm-filter/assembly/**", "wasm-filter/build/**", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

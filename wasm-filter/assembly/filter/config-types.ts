@@ -1,6 +1,7 @@
 // The filter's configuration after parsing: plain classes built once per VM in onConfigure
 // (config.ts), read-only afterwards. Field meanings match operator/src/api/filter-config.ts.
 import { Glob } from "../util/glob";
+import { PatternSet } from "../util/pattern-set";
 import { Limit } from "./quota";
 
 export enum Protocol {
@@ -84,8 +85,8 @@ export class FieldRuleConfig {
 }
 
 export class PromptConfig {
-  /** Compiled as `*<pattern>*`, ASCII case-insensitive: a match anywhere denies. */
-  denyPatterns: Glob[] = [];
+  /** ASCII case-insensitive globs; a match anywhere in a prompt denies. */
+  denyPatterns: PatternSet = new PatternSet();
   /** 0: no limit. */
   maxChars: i64 = 0;
 }

@@ -386,7 +386,7 @@ function readPayload(r: Reader, o: JsonValue, c: FilterConfig): void {
     const p = new PromptConfig();
     c.promptPaths = r.paths(prompts, "fields", f + ".prompts", true);
     const patterns = r.strings(prompts, "denyPatterns", f + ".prompts", true);
-    for (let i = 0; i < patterns.length; i++) p.denyPatterns.push(compileGlob("*" + patterns[i] + "*", true));
+    for (let i = 0; i < patterns.length; i++) p.denyPatterns.add(patterns[i]);
     p.maxChars = r.int(prompts, "maxChars", f + ".prompts", false, 0);
     c.prompts = p;
   }

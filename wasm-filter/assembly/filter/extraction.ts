@@ -64,18 +64,25 @@ export class ExtractionVerdict {
   throttled: bool = false;
 }
 
-/** FNV-1a 64 over bytes; the fingerprint of a whole input. */
+/** A 64-bit fingerprint of a whole input, eight bytes at a time (identity, not security). */
 export function fingerprint(ptr: usize, len: i32): u64 {
-  let h: u64 = 0xcbf29ce484222325;
-  for (let i = 0; i < len; i++) {
-    h ^= <u64>load<u8>(ptr + <usize>i);
-    h *= 0x100000001b3;
+  let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>len;
+  let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    h = (h ^ load<u64>(ptr + <usize>i)) * 0xff51afd7ed558ccd;
+    h ^= h >> 29;
   }
-  return h;
+  for (; i < len; i++) h = (h ^ <u64>load<u8>(ptr + <usize>i)) * 0x100000001b3;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  return h ^ (h >> 33);
 }
 
-function isTokenByte(c: u32): bool {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x2d || c == 0x5f;
+/** 1 for the bytes that make up tokens: letters, digits, `.`, `-`, `_`. */
+const TOKEN_BYTES = new StaticArray<u8>(256);
+for (let c = 0; c < 256; c++) {
+  const t = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2e || c == 0x2d || c == 0x5f;
+  TOKEN_BYTES[c] = t ? 1 : 0;
 }
 
 /**
@@ -90,7 +97,7 @@ export function simhash(ptr: usize, len: i32): u64 {
   let inToken = false;
   for (let i = 0; i <= len; i++) {
     const c: u32 = i < len ? <u32>load<u8>(ptr + <usize>i) : 0;
-    if (i < len && isTokenByte(c)) {
+    if (i < len && unchecked(TOKEN_BYTES[c]) != 0) {
       h = (h ^ <u64>c) * 0x100000001b3;
       inToken = true;
     } else if (inToken) {

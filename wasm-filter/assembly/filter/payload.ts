@@ -3,7 +3,7 @@
 import { checkImage, ImageVerdict } from "../checks/image";
 import { checkUrl, UrlVerdict } from "../checks/ssrf";
 import { JsonError, JsonPath, JsonValue, parseJson, select } from "../json";
-import { Glob } from "../util/glob";
+import { PatternSet } from "../util/pattern-set";
 import { FieldRule, FilterConfig } from "./config";
 import { FieldType } from "./config-types";
 import { Reason } from "./reasons";
@@ -156,7 +156,7 @@ function typeOk(t: FieldType, v: JsonValue): bool {
  * Prompt text of one matched value (a string, or OpenAI content parts `[{type, text}]`):
  * its UTF-8 size, or -1 when it contains a denied pattern.
  */
-function checkPromptValue(v: JsonValue, patterns: Glob[]): i64 {
+function checkPromptValue(v: JsonValue, patterns: PatternSet): i64 {
   if (v.isString()) return checkPromptText(v.asString(), patterns);
   if (!v.isArray()) return 0;
   let total: i64 = 0;
@@ -172,8 +172,8 @@ function checkPromptValue(v: JsonValue, patterns: Glob[]): i64 {
   return total;
 }
 
-function checkPromptText(s: string, patterns: Glob[]): i64 {
-  for (let i = 0; i < patterns.length; i++) if (patterns[i].matches(s)) return -1;
+function checkPromptText(s: string, patterns: PatternSet): i64 {
+  if (patterns.foundIn(s)) return -1;
   return <i64>String.UTF8.byteLength(s);
 }
 

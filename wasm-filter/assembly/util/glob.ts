@@ -14,7 +14,7 @@
 //
 // "Fold" variants compare ASCII case-insensitively ('A'..'Z' == 'a'..'z'); other
 // code units must be equal.
-import { equalsFold, foldAscii } from "./ascii";
+import { equalsFold, foldAscii, lowerAscii } from "./ascii";
 
 const STAR: i32 = 0x2a;
 
@@ -66,10 +66,14 @@ export class Glob {
 
   /** Does the pattern match some substring of the text (as if wrapped in `*…*`)? */
   foundIn(text: string): bool {
+    return this.segmentsFoundFrom(text, 0, 0);
+  }
+
+  /** Segments `first`… found in order in text[pos..]. */
+  segmentsFoundFrom(text: string, pos: i32, first: i32): bool {
     const segs = this.segments;
-    let pos = 0;
     const end = text.length;
-    for (let i = 0; i < segs.length; i++) {
+    for (let i = first; i < segs.length; i++) {
       const at = kmpFind(text, pos, end, unchecked(segs[i]), unchecked(this.tables[i]), this.fold);
       if (at < 0) return false;
       pos = at + unchecked(segs[i]).length;
@@ -89,7 +93,8 @@ export function compileGlob(pattern: string, fold: bool): Glob {
     if (i == n || pattern.charCodeAt(i) == STAR) {
       if (i < n) g.literal = false;
       if (i > start) {
-        const seg = pattern.substring(start, i);
+        const raw = pattern.substring(start, i);
+        const seg = fold ? lowerAscii(raw) : raw;
         g.segments.push(seg);
         g.tables.push(kmpTable(seg, fold));
       }
@@ -193,11 +198,22 @@ function kmpFind(text: string, from: i32, to: i32, seg: string, table: Int32Arra
   if (from < 0) from = 0;
   if (m == 0) return from <= to ? from : -1;
   if (table.length < m) return -1; // defensive: table and segment out of sync
+  // Segments of folding globs are stored lowercased (compileGlob), so only the text is folded.
+  const segBase = changetype<usize>(seg);
+  const textBase = changetype<usize>(text);
+  const first = <i32>load<u16>(segBase);
   let k = 0;
   for (let i = from; i < to; i++) {
-    const c = unit(text, i, fold);
-    while (k > 0 && unit(seg, k, fold) != c) k = unchecked(table[k - 1]);
-    if (unit(seg, k, fold) == c) k++;
+    let c = <i32>load<u16>(textBase + (<usize>i << 1));
+    if (fold && c >= 0x41 && c <= 0x5a) c += 32;
+    if (k == 0) {
+      // Fast path: most positions do not even start a match.
+      if (c != first) continue;
+      k = 1;
+    } else {
+      while (k > 0 && <i32>load<u16>(segBase + (<usize>k << 1)) != c) k = unchecked(table[k - 1]);
+      if (<i32>load<u16>(segBase + (<usize>k << 1)) == c) k++;
+    }
     if (k == m) return i - m + 1;
   }
   return -1;
