@@ -150,3 +150,48 @@ describe("the modelguard process", () => {
     assert.match(u.stderr, /unknown command/);
   });
 });
+
+describe("modelguard simulate", () => {
+  it("runs the compiled filter on each request line and prints one decision per line", () => {
+    const r = run(["simulate", "--policy", "examples/llm-chat.yaml", "--requests", "examples/requests/llm-chat.jsonl"]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split("\n").map((l) => JSON.parse(l) as { id: string; action: string; status: number; reason: string; headers: Record<string, string> });
+    assert.deepEqual(lines.map((l) => [l.id, l.action, l.status, l.reason]), [
+      ["no-auth", "deny", 401, "unauthenticated"],
+      ["jwt-free-ok", "allow", 200, ""],
+      ["free-large", "deny", 403, "tier_not_allowed"],
+      ["pro-large", "allow", 200, ""],
+      ["injection", "deny", 400, "prompt_denied"],
+      ["malformed", "deny", 400, "json_malformed"],
+      ["apikey", "allow", 200, ""],
+      ["badkey", "deny", 401, "api_key_invalid"],
+      ["xml", "deny", 415, "content_type_unsupported"],
+      ["models", "allow", 200, ""],
+    ]);
+    assert.equal(lines[1]?.headers["x-ratelimit-remaining"], "4");
+  });
+
+  it("counts quotas across lines and refills them with delayMs", () => {
+    const policy = `apiVersion: modelguard.dev/v1alpha1
+kind: ModelEndpointPolicy
+metadata: {name: q}
+spec:
+  authentication: {jwt: [{name: idp, issuer: i, jwks: "{}"}]}
+  tiers: [{name: t, requestsPerMinute: 2}]
+  rules: [{models: ["*"]}]
+`;
+    const req = (extra: string) => `{"path":"/v2/models/m/infer","headers":{"content-type":"application/json"},"body":"{}","claims":{"sub":"a","tier":"t"}${extra}}`;
+    const lines = [req(""), req(""), req(""), req(',"delayMs":30000')].join("\n");
+    const r = run(["simulate", "--policy", tmpFile("q.yaml", policy), "--requests", tmpFile("r.jsonl", lines), "--workers", "2"]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.out.trim().split("\n").map((l) => (JSON.parse(l) as { status: number }).status), [200, 200, 429, 200]);
+  });
+
+  it("names the line of a bad request and exits 1; usage errors exit 2", () => {
+    const r = run(["simulate", "--policy", "examples/llm-chat.yaml", "--requests", tmpFile("bad.jsonl", '{"path":"/"}\n{"nopath":1}\n')]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /bad\.jsonl:2: a request needs at least a "path"/);
+    assert.equal(run(["simulate", "--policy", "examples/llm-chat.yaml"]).code, 2);
+    assert.equal(run(["simulate", "--policy", "examples/llm-chat.yaml", "--requests", "x", "--workers", "0"]).code, 2);
+  });
+});
