@@ -183,3 +183,29 @@ describe("differential against a regex reference", () => {
     }
   });
 });
+
+describe("PatternSet (prompt deny patterns): one pass over the text", () => {
+  const anyContains = (patterns: string[], text: string) => patterns.some((p) => reference(p, text, true, true));
+  it("10,000 random pattern sets agree with a regex reference", () => {
+    const rand = prng(0xfeed);
+    const alphabet = "aAbBé*.- ";
+    const pick = (n: number): string => {
+      let s = "";
+      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)] ?? "";
+      return s;
+    };
+    for (let i = 0; i < 10_000; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(1 + Math.floor(rand() * 5)));
+      const text = pick(Math.floor(rand() * 30)).replace(/\*/g, "c");
+      assert.equal(wasm.glob(4, patterns.join("\x01"), text), anyContains(patterns, text), `${JSON.stringify(patterns)} in ${JSON.stringify(text)}`);
+    }
+  });
+
+  it("stays linear on adversarial text (falls back to KMP per pattern)", () => {
+    const patterns = ["a".repeat(200) + "b", "aa*ab", "ignore previous instructions"];
+    const text = "a".repeat(200_000);
+    assert.equal(wasm.glob(4, patterns.join("\x01"), text), false);
+    assert.equal(wasm.glob(4, patterns.join("\x01"), `${text}b`), true);
+    assert.equal(wasm.glob(4, patterns.join("\x01"), "x IGNORE Previous instructions"), true);
+  });
+});

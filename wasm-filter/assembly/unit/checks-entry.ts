@@ -5,6 +5,7 @@
 // Protocol: ptr = alloc(len); write len bytes (UTF-8) at ptr; call a function with
 // len. Functions that produce bytes write them at out_ptr() and return a length.
 // Policies are set once by id from a small text format (one key=value per line).
+import { PatternSet } from "../util/pattern-set";
 import { ParsedUrl, UrlPolicy, UrlVerdict, checkUrl, parseUrl } from "../checks/ssrf";
 import { ImageInfo, ImagePolicy, checkImage, checkImageInfo } from "../checks/image";
 import { containsGlobFold, globMatch, globMatchFold, hostMatches } from "../util/glob";
@@ -122,7 +123,8 @@ export function image_info(len: i32, policyId: i32): i32 {
   return <i32>verdict;
 }
 
-/** Input `pattern\0text`. kind 0 globMatch, 1 globMatchFold, 2 containsGlobFold(text, pattern), 3 hostMatches. */
+/** Input `pattern\0text`. kind 0 globMatch, 1 globMatchFold, 2 containsGlobFold(text, pattern), 3 hostMatches,
+ *  4 PatternSet (patterns separated by \x01) found in text. */
 export function glob(len: i32, kind: i32): i32 {
   const s = readInput(len);
   const nul = s.indexOf("\0");
@@ -133,6 +135,12 @@ export function glob(len: i32, kind: i32): i32 {
   if (kind == 1) return globMatchFold(pattern, text) ? 1 : 0;
   if (kind == 2) return containsGlobFold(text, pattern) ? 1 : 0;
   if (kind == 3) return hostMatches(pattern, text) ? 1 : 0;
+  if (kind == 4) {
+    const set = new PatternSet();
+    const parts = pattern.split("\x01");
+    for (let i = 0; i < parts.length; i++) if (parts[i].length > 0) set.add(parts[i]);
+    return set.foundIn(text) ? 1 : 0;
+  }
   return -1;
 }
 

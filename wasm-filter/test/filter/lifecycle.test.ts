@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { DENY_REASON_CODES } from "../../../operator/src/api/reasons.js";
 import { ProxyWasmHost } from "../../host/host.js";
+import { WasmResult } from "../../host/abi.js";
 import { baseSpec, chat, ensureModule, filterConfigFor, startFilter } from "./harness.js";
 
 const GOLDENS = fileURLToPath(new URL("../../../operator/src/testdata/translate/", import.meta.url));
@@ -83,5 +84,33 @@ describe("metrics and audit", () => {
     for (let i = 0; i < 400; i++) f.send(chat("m", "x", {}, { sub: `c${i % 7}`, tier: "free" }));
     const allows = f.logs.filter((l) => l.includes('"decision":"allow"')).length;
     assert.ok(allows > 60 && allows < 140, `${allows} of 400 sampled at 25%`);
+  });
+});
+
+describe("failure mode", () => {
+  // Shared data failing (not a CAS conflict) is an internal error the client did not cause.
+  const breakSharedData = (f: Awaited<ReturnType<typeof startFilter>>) => {
+    f.host.sharedData.set = () => WasmResult.InternalFailure;
+  };
+
+  it("Closed (default): an internal error denies with 500 internal_error", async () => {
+    const f = await startFilter({ ...baseSpec(), tiers: [{ name: "free", requestsPerMinute: 100 }] });
+    breakSharedData(f);
+    const d = f.send(chat("m", "x"));
+    assert.equal(d.status, 500);
+    assert.equal(d.reason, "internal_error");
+  });
+
+  it("Open: an internal error lets the request through and is counted", async () => {
+    const f = await startFilter({ ...baseSpec(), failureMode: "Open", tiers: [{ name: "free", requestsPerMinute: 100 }] });
+    breakSharedData(f);
+    assert.equal(f.send(chat("m", "x")).status, 200);
+    assert.equal(f.host.metrics.value("modelguard_requests_failed_open"), 1);
+  });
+
+  it("Open never turns a policy denial into an allow", async () => {
+    const f = await startFilter({ ...baseSpec(), failureMode: "Open", rules: [{ models: ["ok"] }] });
+    assert.equal(f.send(chat("nope", "x")).reason, "model_not_allowed");
+    assert.equal(f.send(chat("ok", "x", {}, null)).reason, "unauthenticated");
   });
 });
