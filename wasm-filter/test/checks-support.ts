@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { instantiateUnit, mulberry32 } from "./support/unit-wasm.js";
 
 const assemblyDir = join(dirname(fileURLToPath(import.meta.url)), "..", "assembly");
 
@@ -126,29 +127,12 @@ export class ChecksWasm {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
-  private constructor(instance: WebAssembly.Instance, memoryRef: { memory?: WebAssembly.Memory }) {
+  private constructor(instance: WebAssembly.Instance) {
     this.ex = instance.exports as unknown as Exports;
-    memoryRef.memory = this.ex.memory;
   }
 
   static async load(): Promise<ChecksWasm> {
-    const module = new WebAssembly.Module(compileChecks());
-    const memoryRef: { memory?: WebAssembly.Memory } = {};
-    const readString = (ptr: number): string => {
-      const mem = memoryRef.memory;
-      if (!mem || ptr === 0) return "?";
-      const view = new DataView(mem.buffer);
-      const len = view.getUint32(ptr - 4, true);
-      return Buffer.from(mem.buffer, ptr, len).toString("utf16le");
-    };
-    const imports: WebAssembly.Imports = {
-      env: {
-        abort: (msg: number, file: number, line: number, col: number) => {
-          throw new Error(`wasm abort: ${readString(msg)} at ${readString(file)}:${line}:${col}`);
-        },
-      },
-    };
-    return new ChecksWasm(new WebAssembly.Instance(module, imports), memoryRef);
+    return new ChecksWasm(instantiateUnit(compileChecks()));
   }
 
   /** Current linear memory size in 64 KiB pages. */
@@ -251,14 +235,5 @@ export class ChecksWasm {
   }
 }
 
-/** Small deterministic PRNG (mulberry32) for fuzzing. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG for fuzzing. */
+export const prng = mulberry32;

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { DENY_REASON_CODES } from "../../../operator/src/api/reasons.js";
 import type { PolicySpecInput } from "../../../operator/src/api/policy.js";
 import type { SimRequest } from "../../host/simulation.js";
+import { mulberry32 } from "../support/unit-wasm.js";
 import { startFilter } from "./harness.js";
 
 const CASES = Number(process.env.MODELGUARD_FUZZ_CASES ?? 100_000);
@@ -27,17 +28,7 @@ const spec: PolicySpecInput = {
   response: { probabilityDecimals: 2, topK: 3, stripFields: ["choices[*].logprobs"] },
 };
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const SEEDS = [
   '{"model":"m","messages":[{"role":"user","content":"hello"}],"temperature":0.5,"max_tokens":100}',

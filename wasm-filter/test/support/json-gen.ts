@@ -2,22 +2,15 @@
 // random whitespace, escapes (\uXXXX, surrogate pairs, short forms), raw non-ASCII, and
 // numbers in every grammatical shape. Deterministic for a given seed.
 
+import { mulberry32 } from "./unit-wasm.js";
+
 export type Rng = () => number;
 
 /** Base seed of the JSON tests; each test adds its own offset. */
 export const GENERIC_SEED = 0x5eed;
 
 /** mulberry32: a small, fast, seedable PRNG returning [0, 1). */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => Rng = mulberry32;
 
 export const int = (r: Rng, n: number): number => Math.floor(r() * n);
 export const pick = <T>(r: Rng, items: readonly T[]): T => items[int(r, items.length)] as T;

@@ -8,6 +8,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
+import { instantiateUnit } from "./unit-wasm.js";
 
 const assemblyDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "assembly");
 
@@ -126,28 +127,12 @@ export class JsonWasm {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
-  private constructor(instance: WebAssembly.Instance, memoryRef: { memory?: WebAssembly.Memory }) {
+  private constructor(instance: WebAssembly.Instance) {
     this.ex = instance.exports as unknown as Exports;
-    memoryRef.memory = this.ex.memory;
   }
 
   static async load(): Promise<JsonWasm> {
-    const module = new WebAssembly.Module(await compileJsonEntry());
-    const memoryRef: { memory?: WebAssembly.Memory } = {};
-    const readString = (ptr: number): string => {
-      const mem = memoryRef.memory;
-      if (!mem || ptr === 0) return "?";
-      const len = new DataView(mem.buffer).getUint32(ptr - 4, true);
-      return Buffer.from(mem.buffer, ptr, len).toString("utf16le");
-    };
-    const imports: WebAssembly.Imports = {
-      env: {
-        abort: (msg: number, file: number, line: number, col: number) => {
-          throw new Error(`wasm abort: ${readString(msg)} at ${readString(file)}:${line}:${col}`);
-        },
-      },
-    };
-    return new JsonWasm(new WebAssembly.Instance(module, imports), memoryRef);
+    return new JsonWasm(instantiateUnit(await compileJsonEntry()));
   }
 
   /** Current linear memory size in 64 KiB pages. */
