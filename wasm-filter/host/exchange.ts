@@ -135,6 +135,8 @@ class Exchange {
     if (stream.stopped) return "stopped";
     if (isHeadersStop(status) && !this.waitForResume("request")) return stream.stopped ? "stopped" : "stalled";
 
+    // The headers have gone upstream: Envoy no longer exposes them to the filter.
+    stream.requestHeadersOpen = false;
     const sent: ForwardedRequest = { headers: stream.requestHeaders.toPairs(), body: EMPTY, trailers: [] };
     this.forwardedSoFar = sent;
     if (status === FilterHeadersStatus.ContinueAndEndStream) return sent;
@@ -163,6 +165,7 @@ class Exchange {
     const headersEnd = chunks.length === 0 && trailers === null;
 
     const onHeaders = g.responseHeaders;
+    stream.responseHeadersOpen = true;
     const status = onHeaders
       ? vm.callStream(stream, "proxy_on_response_headers", () => onHeaders(stream.id, stream.responseHeaders.size, headersEnd ? 1 : 0))
       : FilterHeadersStatus.Continue;
@@ -170,6 +173,7 @@ class Exchange {
     if (isHeadersStop(status) && !this.waitForResume("response")) return stream.stopped ? "stopped" : "stalled";
 
     stream.responseHeadersSent = true;
+    stream.responseHeadersOpen = false;
     const headers = stream.responseHeaders.toPairs();
     const client: ClientResponse = { status: Number(stream.responseHeaders.get(":status") ?? reply.status), headers, body: EMPTY, trailers: [] };
     if (status === FilterHeadersStatus.ContinueAndEndStream) return client;

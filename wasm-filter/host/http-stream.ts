@@ -32,6 +32,10 @@ export class HttpStream {
   /** Set by proxy_continue_stream while the stream waits. */
   requestResumed = false;
   responseResumed = false;
+  /** Envoy lets a filter read and change a header map only while its headers callback runs (or
+   *  while that side is stopped at headers), and again in proxy_on_log; otherwise BadArgument. */
+  requestHeadersOpen = true;
+  responseHeadersOpen = false;
   /** Once response headers went downstream a local reply can only reset the stream. */
   responseHeadersSent = false;
   localReply: LocalReply | null = null;

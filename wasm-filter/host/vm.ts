@@ -174,6 +174,9 @@ export class WasmVm implements VmState {
   private finishStream(stream: HttpStream): void {
     stream.awaitingDone = false;
     const { log, delete: del } = this.exports;
+    // Envoy hands the access-log view of both header maps to proxy_on_log.
+    stream.requestHeadersOpen = true;
+    stream.responseHeadersOpen = true;
     if (log) this.callStream(stream, "proxy_on_log", () => log(stream.id));
     if (del) this.callStream(stream, "proxy_on_delete", () => del(stream.id));
     this.streams.delete(stream.id);

@@ -37,6 +37,10 @@ export class ModelGuardHttp extends HttpContext {
   private authorized: bool = false;
   private method: string = "";
   private path: string = "";
+  // Envoy exposes request headers only during the headers callback: what later phases need is
+  // captured there.
+  private contentType: string | null = null;
+  private requestId: string = "";
   private quota: QuotaOutcome | null = null;
   private tokenEstimate: f64 = 0;
   private rewriteResponse: bool = false;
@@ -53,6 +57,9 @@ export class ModelGuardHttp extends HttpContext {
     const p = getHeaderMapValue(MapType.HttpRequestHeaders, ":path");
     this.method = m === null ? "" : m;
     this.path = p === null ? "" : pathOnly(p);
+    this.contentType = getHeaderMapValue(MapType.HttpRequestHeaders, "content-type");
+    const rid = getHeaderMapValue(MapType.HttpRequestHeaders, "x-request-id");
+    this.requestId = rid === null ? "" : rid;
 
     const claims = new ClaimReader();
     this.claims = claims;
@@ -178,7 +185,7 @@ export class ModelGuardHttp extends HttpContext {
       if (n > cfg.maxBodyBytes) return <i32>Reason.BodyTooLarge;
     }
     if (endOfStream || cfg.contentTypes.length == 0) return NO_REASON;
-    const ct = getHeaderMapValue(MapType.HttpRequestHeaders, "content-type");
+    const ct = this.contentType;
     if (ct === null || !cfg.contentTypes.includes(mediaType(ct))) return <i32>Reason.ContentTypeUnsupported;
     return NO_REASON;
   }
@@ -189,7 +196,7 @@ export class ModelGuardHttp extends HttpContext {
     const size = bodySize > 0 ? bodySize : <usize>cfg.maxBodyBytes;
     const body = getBufferBytes(BufferType.HttpRequestBody, 0, size);
     const bytes = body === null ? new Uint8Array(0) : Uint8Array.wrap(body);
-    const ct = getHeaderMapValue(MapType.HttpRequestHeaders, "content-type");
+    const ct = this.contentType;
     const json = ct !== null && isJson(ct);
     const tier = this.tier;
     const outcome: BodyOutcome = checkBody(cfg, bytes, json, tier === null ? 0 : tier.maxTokensPerRequest);
@@ -327,8 +334,7 @@ export class ModelGuardHttp extends HttpContext {
     r.model = this.model;
     r.method = this.method;
     r.path = this.path;
-    const rid = getHeaderMapValue(MapType.HttpRequestHeaders, "x-request-id");
-    r.requestId = rid === null ? "" : rid;
+    r.requestId = this.requestId;
     r.extractionScore = this.extractionScore;
     r.timeMs = <i64>(getCurrentTimeNanoseconds() / 1_000_000);
     writeAudit(r);

@@ -9,9 +9,13 @@ function mapFor(vm: VmState, type: number): HeaderMap | WasmResult.NotFound | Wa
   if (type < 0 || type > MAX_MAP_TYPE) return WasmResult.BadArgument;
   const stream = vm.effectiveStream;
   switch (type) {
-    case MapType.HttpRequestHeaders: return stream?.requestHeaders ?? WasmResult.NotFound;
+    case MapType.HttpRequestHeaders:
+      if (!stream) return WasmResult.NotFound;
+      return stream.requestHeadersOpen ? stream.requestHeaders : WasmResult.BadArgument;
     case MapType.HttpRequestTrailers: return stream?.requestTrailers ?? WasmResult.NotFound;
-    case MapType.HttpResponseHeaders: return stream?.responseHeaders ?? WasmResult.NotFound;
+    case MapType.HttpResponseHeaders:
+      if (!stream) return WasmResult.NotFound;
+      return stream.responseHeadersOpen ? stream.responseHeaders : WasmResult.BadArgument;
     case MapType.HttpResponseTrailers: return stream?.responseTrailers ?? WasmResult.NotFound;
     case MapType.HttpCallResponseHeaders: return vm.callResponse?.headers ?? WasmResult.NotFound;
     case MapType.HttpCallResponseTrailers: return vm.callResponse?.trailers ?? WasmResult.NotFound;
