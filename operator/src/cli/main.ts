@@ -4,6 +4,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EXIT_PROBLEMS, EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { ManifestError } from "./manifests.js";
+import { OPERATOR_USAGE, runOperator } from "./operator.js";
 import { RENDER_USAGE, runRender } from "./render.js";
 import { SIMULATE_USAGE, runSimulate } from "./simulate.js";
 import { VALIDATE_USAGE, runValidate } from "./validate.js";
@@ -13,9 +14,10 @@ const USAGE = `modelguard: zero-trust protection for ML inference endpoints on I
 Usage: modelguard <command> [options]
 
 Commands:
-  render     print the Istio and rate-limit objects for policy files (offline)
+  render     print the Istio and rate-limit objects (or, --target envoy, an Envoy config) for policy files (offline)
   validate   check policy files and name every offending field (offline)
   simulate   run the compiled filter on recorded requests and print each decision (offline)
+  operator   run the controller (in-cluster config or --kubeconfig)
 
 Run 'modelguard <command> --help' for a command's options.`;
 
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; usage:
   render: { run: runRender, usage: RENDER_USAGE },
   validate: { run: runValidate, usage: VALIDATE_USAGE },
   simulate: { run: runSimulate, usage: SIMULATE_USAGE },
+  operator: { run: runOperator, usage: OPERATOR_USAGE },
 };
 
 export function main(argv: string[], io: Io): number {
