@@ -1,7 +1,7 @@
-import { accessSync, constants, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { accessSync, constants } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDir, readVersionsEnv, requireCached } from "../cached-tools.js";
 
 /** Versions pinned in versions.env, which scripts/install-envoy.sh and
  *  scripts/install-ratelimit.sh read too. MODELGUARD_ENVOY_VERSION and
@@ -12,33 +12,15 @@ export interface DataPlaneVersions {
   ratelimit: string;
 }
 
-/** `${MODELGUARD_CACHE:-$HOME/.cache/modelguard}`, where the install scripts cache their builds. */
-export function cacheDir(): string {
-  return process.env.MODELGUARD_CACHE ?? join(homedir(), ".cache", "modelguard");
-}
+export { cacheDir };
 
 export function dataPlaneVersions(): DataPlaneVersions {
-  const file = join(dirname(fileURLToPath(import.meta.url)), "versions.env");
-  const vars = new Map<string, string>();
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z_]+)=(\S+)$/.exec(line.trim());
-    if (m?.[1] !== undefined && m[2] !== undefined) vars.set(m[1], m[2]);
-  }
-  const get = (key: string): string => {
-    const value = process.env[`MODELGUARD_${key}`] ?? vars.get(key);
-    if (value === undefined) throw new Error(`${file} has no ${key}=`);
-    return value;
-  };
+  const get = readVersionsEnv(join(dirname(fileURLToPath(import.meta.url)), "versions.env"), true);
   return { envoy: get("ENVOY_VERSION"), ratelimit: get("RATELIMIT_VERSION") };
 }
 
 function requireExecutable(path: string, what: string, hint: string): string {
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    throw new Error(`${what} not found at ${path}: ${hint}`);
-  }
-  return path;
+  return requireCached(path, what, constants.X_OK, hint);
 }
 
 function onPath(command: string): string | undefined {

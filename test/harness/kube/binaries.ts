@@ -1,7 +1,7 @@
-import { accessSync, constants, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { constants } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDir, readVersionsEnv, requireCached } from "../cached-tools.js";
 
 /** Versions pinned in versions.env, which scripts/install-kube.sh also reads. */
 export interface KubeVersions {
@@ -17,33 +17,15 @@ export interface KubeBinaries {
 
 const INSTALL_HINT = "run `bash scripts/install-kube.sh` (it builds them once and caches them)";
 
-/** `${MODELGUARD_CACHE:-$HOME/.cache/modelguard}`, where the install scripts cache their builds. */
-export function cacheDir(): string {
-  return process.env.MODELGUARD_CACHE ?? join(homedir(), ".cache", "modelguard");
-}
+export { cacheDir };
 
 export function kubeVersions(): KubeVersions {
-  const file = join(dirname(fileURLToPath(import.meta.url)), "versions.env");
-  const vars = new Map<string, string>();
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z_]+)=(\S+)$/.exec(line.trim());
-    if (m?.[1] !== undefined && m[2] !== undefined) vars.set(m[1], m[2]);
-  }
-  const get = (key: string): string => {
-    const value = vars.get(key);
-    if (value === undefined) throw new Error(`${file} has no ${key}=`);
-    return value;
-  };
+  const get = readVersionsEnv(join(dirname(fileURLToPath(import.meta.url)), "versions.env"), false);
   return { kube: get("KUBE_VERSION"), etcd: get("ETCD_VERSION"), istioApi: get("ISTIO_API_VERSION") };
 }
 
 function requireFile(path: string, what: string, mode: number): string {
-  try {
-    accessSync(path, mode);
-  } catch {
-    throw new Error(`${what} not found at ${path}: ${INSTALL_HINT}`);
-  }
-  return path;
+  return requireCached(path, what, mode, INSTALL_HINT);
 }
 
 /** Paths of the cached kube-apiserver and etcd builds; throws naming install-kube.sh if missing. */
