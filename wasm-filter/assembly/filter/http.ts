@@ -126,6 +126,16 @@ export class ModelGuardHttp extends HttpContext {
   }
 
   onResponseHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
+    const status = getHeaderMapValue(MapType.HttpResponseHeaders, ":status");
+    if (status == "429") {
+      // A 429 from Envoy's global ratelimit filter (after this one in the chain) carries the
+      // shared counter's headers: keep them, and give the client the Retry-After it lacks.
+      const reset = getHeaderMapValue(MapType.HttpResponseHeaders, "x-ratelimit-reset");
+      if (reset !== null && getHeaderMapValue(MapType.HttpResponseHeaders, "retry-after") === null) {
+        replaceHeaderMapValue(MapType.HttpResponseHeaders, "retry-after", reset);
+      }
+      return FilterHeadersStatus.Continue;
+    }
     const q = this.quota;
     if (q !== null && q.limit >= 0) {
       replaceHeaderMapValue(MapType.HttpResponseHeaders, "x-ratelimit-limit", q.limit.toString());
