@@ -15,9 +15,15 @@
 // table; asserts nothing. Every process it starts is stopped, also on failure or Ctrl-C.
 //
 //   npm run bench:envoy [-- --seconds 5 --connections 16 --rate 200 --latency-seconds 5 --policy full|minimal]
+//                          [--variants baseline,passthrough,filter] [--wasm-debug]
 //
 // --policy full (default): a policy like examples/llm-chat.yaml. --policy minimal: JWT, one tier,
 // one rule and nothing else, to tell the cost of the wasm hop itself from the cost of the checks.
+// --variants: which Envoys to compare (default baseline,filter). "passthrough" is the same
+// bootstrap with the module replaced by build/fixtures/passthrough.wasm (one header read per
+// stream): the fixed cost of any wasm filter in Envoy (VM calls, context per stream), apart from
+// ours. --wasm-debug: Envoy's wasm component logs at debug; the wasm lines and admin wasm.* stats
+// are printed at the end (how V8 loaded the module).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -51,6 +57,8 @@ const { values: flags } = parseArgs({
     "warmup-seconds": { type: "string", default: "1" },
     "wasm-file": { type: "string" },
     policy: { type: "string", default: "full" },
+    variants: { type: "string", default: "baseline,filter" },
+    "wasm-debug": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -69,6 +77,27 @@ const WARMUP_SECONDS = bounded("warmup-seconds", flags["warmup-seconds"], 0, 30)
 const WASM = flags["wasm-file"] ?? BUILT_WASM;
 if (flags.policy !== "full" && flags.policy !== "minimal") throw new Error("--policy must be full or minimal");
 const POLICY = flags.policy;
+const PASSTHROUGH_WASM = join(ROOT, "wasm-filter/build/fixtures/passthrough.wasm");
+/** "baseline" (no wasm filter), "passthrough", "filter", or any other module as `name=file.wasm`
+ *  (same configuration; for comparing builds in one run). */
+type Label = string;
+const EXTRA_WASM = new Map<Label, string>();
+const VARIANTS: Label[] = (flags.variants ?? "").split(",").map((v) => {
+  const t = v.trim();
+  const eq = t.indexOf("=");
+  if (eq > 0) {
+    const name = t.slice(0, eq);
+    if (["baseline", "passthrough", "filter"].includes(name)) throw new Error(`--variants: ${name} is reserved`);
+    EXTRA_WASM.set(name, t.slice(eq + 1));
+    return name;
+  }
+  if (!["baseline", "passthrough", "filter"].includes(t)) throw new Error(`--variants: ${t} is not baseline, passthrough, filter or name=file.wasm`);
+  return t;
+});
+if (!VARIANTS.includes("baseline") || !VARIANTS.includes("filter") || new Set(VARIANTS).size !== VARIANTS.length) {
+  throw new Error("--variants must name baseline and filter once each (passthrough and name=file.wasm optional)");
+}
+const WASM_DEBUG = flags["wasm-debug"] ?? false;
 
 const say = (line = "") => process.stdout.write(`${line}\n`);
 
@@ -216,6 +245,18 @@ function httpFilters(bootstrap: Record<string, unknown>): NamedFilter[] {
   return filters;
 }
 
+/** The same bootstrap with the module file replaced (same configuration, same vm_id). */
+function withModule(bootstrap: Record<string, unknown>, file: string): Record<string, unknown> {
+  const copy = structuredClone(bootstrap);
+  const f = httpFilters(copy).find((x) => x.name === WASM_FILTER) as
+    | { typed_config?: { config?: { vm_config?: { code?: { local?: { filename?: string } } } } } }
+    | undefined;
+  const local = f?.typed_config?.config?.vm_config?.code?.local;
+  if (!local) throw new Error(`rendered ${WASM_FILTER} has no vm_config.code.local`);
+  local.filename = file;
+  return copy;
+}
+
 /** The same bootstrap with the ModelGuard wasm filter deleted. */
 function withoutFilter(bootstrap: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(bootstrap);
@@ -264,7 +305,7 @@ interface Workload {
 }
 
 interface Target {
-  label: "baseline" | "filter";
+  label: Label;
   port: number;
   envoy: EnvoyProcess;
   pid: number | undefined;
@@ -334,10 +375,10 @@ async function closedLoop(t: Target, w: Workload, seconds: number): Promise<Samp
 
 /** Max throughput of both Envoys in ABBA rounds (baseline, filter, filter, baseline; half the time
  *  each), so drift on a shared machine weighs on both alike. */
-async function throughputPair(targets: Target[], w: Workload, seconds: number): Promise<Map<Target["label"], Throughput>> {
-  const samples = new Map<Target["label"], Sample[]>(targets.map((t) => [t.label, []]));
+async function throughputPair(targets: Target[], w: Workload, seconds: number): Promise<Map<Label, Throughput>> {
+  const samples = new Map<Label, Sample[]>(targets.map((t) => [t.label, []]));
   for (const t of [...targets, ...[...targets].reverse()]) samples.get(t.label)?.push(await closedLoop(t, w, seconds / 2));
-  const out = new Map<Target["label"], Throughput>();
+  const out = new Map<Label, Throughput>();
   for (const [label, list] of samples) {
     const failures = new Map<string, number>();
     for (const s of list) for (const [k, n] of s.failures) failures.set(k, (failures.get(k) ?? 0) + n);
@@ -363,7 +404,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  *  start + (i + k/n)/rate, whether or not earlier ones have answered, so a slow answer cannot
  *  delay the schedule and both Envoys see the same machine at the same time. Latency (ms) is from
  *  send to the end of the response. */
-async function fixedRate(targets: Target[], w: Workload, rate: number, seconds: number): Promise<Map<Target["label"], Latency>> {
+async function fixedRate(targets: Target[], w: Workload, rate: number, seconds: number): Promise<Map<Label, Latency>> {
   const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 64 }));
   const outcomes = targets.map((): Outcome => ({ ok: 0, failures: new Map() }));
   const latencies = targets.map((): number[] => []);
@@ -396,7 +437,7 @@ async function fixedRate(targets: Target[], w: Workload, rate: number, seconds: 
   }
   await Promise.all(inflight);
   for (const a of agents) a.destroy();
-  const out = new Map<Target["label"], Latency>();
+  const out = new Map<Label, Latency>();
   targets.forEach((t, k) => {
     const sorted = (latencies[k] ?? []).sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
@@ -449,17 +490,31 @@ async function run(): Promise<void> {
   const upstream = await startUpstream();
   stops.push(upstream.stop);
 
+  if (VARIANTS.includes("passthrough") && !existsSync(PASSTHROUGH_WASM)) {
+    throw new Error(`${PASSTHROUGH_WASM} is missing: npm run build:wasm`);
+  }
   const targets: Target[] = [];
-  for (const label of ["baseline", "filter"] as const) {
+  for (const label of VARIANTS) {
     const port = await freePort();
     const rendered = render(policyFile, port, upstream.port);
-    const config = label === "filter" ? rendered : withoutFilter(rendered);
-    const envoy = await startEnvoy({ name: `bench-${label}`, config, concurrency: 1 });
+    const extra = EXTRA_WASM.get(label);
+    const config =
+      label === "filter" ? rendered
+      : label === "passthrough" ? withModule(rendered, PASSTHROUGH_WASM)
+      : extra !== undefined ? withModule(rendered, extra)
+      : withoutFilter(rendered);
+    const envoy = await startEnvoy({
+      name: `bench-${label}`,
+      config,
+      concurrency: 1,
+      ...(WASM_DEBUG && label !== "baseline" ? { componentLogLevels: { wasm: "debug" as const } } : {}),
+    });
     stops.push(() => envoy.stop());
     targets.push({ label, port, envoy, pid: envoyPid(envoy) });
   }
-  const [baseline, filter] = targets;
-  if (!baseline || !filter) throw new Error("unreachable: two targets");
+  const baseline = targets.find((t) => t.label === "baseline");
+  const filter = targets.find((t) => t.label === "filter");
+  if (!baseline || !filter) throw new Error("unreachable: baseline and filter targets");
 
   const auth = `Bearer ${jwt}`;
   const body = chatBody();
@@ -490,77 +545,74 @@ async function run(): Promise<void> {
 
   const { envoy: envoyVersion } = dataPlaneVersions();
   const started = performance.now();
+  const others = targets.filter((t) => t.label !== "baseline");
   say(`ModelGuard filter in Envoy ${envoyVersion}: same rendered bootstrap with and without the wasm filter (--policy ${POLICY})`);
-  say(`  chain  filter:   jwt_authn → rbac → modelguard.wasm → router → upstream`);
-  say(`         baseline: jwt_authn → rbac → router → upstream  (the wasm entry deleted from the rendered object)`);
+  say(`  chain  filter:      jwt_authn → rbac → modelguard.wasm → router → upstream`);
+  if (VARIANTS.includes("passthrough")) say(`         passthrough: jwt_authn → rbac → fixtures/passthrough.wasm → router → upstream  (same wasm config, module swapped)`);
+  say(`         baseline:    jwt_authn → rbac → router → upstream  (the wasm entry deleted from the rendered object)`);
   say(`  Envoy --concurrency 1 each (one worker thread), loopback only; ${cpus().length} CPU cores shared by Envoy,`);
   say(`  the load generator (node:http keep-alive Agent) and the upstream (a Node worker thread, fixed answers).`);
   say(`  throughput: ${CONNECTIONS} keep-alive connections, ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, in`);
-  say(`  ABBA rounds (baseline, filter, filter, baseline; ${SECONDS / 2} s each) so drift hits both alike;`);
-  say(`  latency: ${RATE} req/s open loop to EACH Envoy for ${LATENCY_SECONDS} s (${Math.round(RATE * LATENCY_SECONDS)} requests each), the two`);
+  say(`  ABBA rounds (${[...VARIANTS, ...[...VARIANTS].reverse()].join(", ")}; ${SECONDS / 2} s each) so drift hits all alike;`);
+  say(`  latency: ${RATE} req/s open loop to EACH Envoy for ${LATENCY_SECONDS} s (${Math.round(RATE * LATENCY_SECONDS)} requests each), the`);
   say(`  schedules interleaved (same moments, same machine state).\n`);
 
   interface Row {
     w: Workload;
-    tp: Record<Target["label"], Throughput>;
-    lat: Record<Target["label"], Latency>;
+    tp: Map<Label, Throughput>;
+    lat: Map<Label, Latency>;
   }
   const rows: Row[] = [];
-  const pick = <T>(m: Map<Target["label"], T>, label: Target["label"]): T => {
+  const pick = <T>(m: Map<Label, T>, label: Label): T => {
     const v = m.get(label);
     if (v === undefined) throw new Error(`unreachable: no result for ${label}`);
     return v;
   };
   for (const w of workloads) {
     if (WARMUP_SECONDS > 0) for (const t of targets) await closedLoop(t, w, WARMUP_SECONDS);
-    const tpm = await throughputPair(targets, w, SECONDS);
-    const tp = { baseline: pick(tpm, "baseline"), filter: pick(tpm, "filter") };
-    say(`  measured ${w.name} throughput: baseline ${f0(tp.baseline.rps)} req/s, filter ${f0(tp.filter.rps)} req/s`);
-    const latm = await fixedRate(targets, w, RATE, LATENCY_SECONDS);
-    const lat = { baseline: pick(latm, "baseline"), filter: pick(latm, "filter") };
-    say(`  measured ${w.name} latency at ${RATE} req/s each: p50 baseline ${f3(lat.baseline.p50)} ms, filter ${f3(lat.filter.p50)} ms`);
+    const tp = await throughputPair(targets, w, SECONDS);
+    say(`  measured ${w.name} throughput: ${targets.map((t) => `${t.label} ${f0(pick(tp, t.label).rps)} req/s`).join(", ")}`);
+    const lat = await fixedRate(targets, w, RATE, LATENCY_SECONDS);
+    say(`  measured ${w.name} latency at ${RATE} req/s each: p50 ${targets.map((t) => `${t.label} ${f3(pick(lat, t.label).p50)} ms`).join(", ")}`);
     rows.push({ w, tp, lat });
   }
 
   const cpu = (n: number | undefined) => (n === undefined ? "n/a" : f0(n));
   const added = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : `+${f0(a - b)}`);
-  say(`\nMax throughput (${CONNECTIONS} connections, ${SECONDS} s)`);
+  say(`\nMax throughput (${CONNECTIONS} connections, ${SECONDS} s); CPU = Envoy user+system µs per request`);
   for (const line of table(
-    ["workload", "baseline req/s", "filter req/s", "filter/baseline", "Envoy CPU µs/req base", "filter", "added"],
-    rows.map(({ w, tp }) => [
-      w.name,
-      f0(tp.baseline.rps),
-      f0(tp.filter.rps),
-      `${((tp.filter.rps / tp.baseline.rps) * 100).toFixed(1)} %`,
-      cpu(tp.baseline.cpuUsPerReq),
-      cpu(tp.filter.cpuUsPerReq),
-      added(tp.filter.cpuUsPerReq, tp.baseline.cpuUsPerReq),
-    ]),
+    ["workload", "variant", "req/s", "/baseline", "CPU µs/req", "added CPU"],
+    rows.flatMap(({ w, tp }) => {
+      const base = pick(tp, "baseline");
+      return targets.map((t) => {
+        const x = pick(tp, t.label);
+        return [w.name, t.label, f0(x.rps), `${((x.rps / base.rps) * 100).toFixed(1)} %`, cpu(x.cpuUsPerReq), t.label === "baseline" ? "" : added(x.cpuUsPerReq, base.cpuUsPerReq)];
+      });
+    }),
+    2,
   )) say(`  ${line}`);
 
   say(`\nLatency at ${RATE} req/s per Envoy (${LATENCY_SECONDS} s, interleaved), ms from send to end of response`);
   for (const line of table(
-    ["workload", "base p50", "filter p50", "added p50", "base p99", "filter p99", "added p99", "base max", "filter max"],
-    rows.map(({ w, lat }) => [
-      w.name,
-      f3(lat.baseline.p50),
-      f3(lat.filter.p50),
-      signed3(lat.filter.p50 - lat.baseline.p50),
-      f3(lat.baseline.p99),
-      f3(lat.filter.p99),
-      signed3(lat.filter.p99 - lat.baseline.p99),
-      f3(lat.baseline.max),
-      f3(lat.filter.max),
-    ]),
+    ["workload", "variant", "p50", "added p50", "p99", "added p99", "max"],
+    rows.flatMap(({ w, lat }) => {
+      const base = pick(lat, "baseline");
+      return targets.map((t) => {
+        const x = pick(lat, t.label);
+        const first = t.label === "baseline";
+        return [w.name, t.label, f3(x.p50), first ? "" : signed3(x.p50 - base.p50), f3(x.p99), first ? "" : signed3(x.p99 - base.p99), f3(x.max)];
+      });
+    }),
+    2,
   )) say(`  ${line}`);
 
   const problems = rows.flatMap(({ w, tp, lat }) =>
     targets.flatMap((t) =>
       [
-        ["throughput", tp[t.label]],
-        ["latency", lat[t.label]],
+        ["throughput", tp.get(t.label)],
+        ["latency", lat.get(t.label)],
       ].flatMap(([what, o]) => {
-        const text = failuresText(o as Outcome);
+        const text = o === undefined || typeof o === "string" ? "" : failuresText(o);
         return text === "" ? [] : [`${w.name} ${String(what)} ${t.label}: ${text}`];
       }),
     ),
@@ -570,9 +622,18 @@ async function run(): Promise<void> {
   say(`Filter Envoy: ${await allowed(filter)} requests allowed by the filter, ${hardened} responses hardened; baseline: ${await allowed(baseline)}.`);
   say(`Target (issue 5): throughput ≥ 90 % of baseline, added p50 ≤ 0.100 ms.`);
   for (const { w, tp, lat } of rows) {
-    const ratio = tp.filter.rps / tp.baseline.rps;
-    const addedP50 = lat.filter.p50 - lat.baseline.p50;
+    const ratio = pick(tp, "filter").rps / pick(tp, "baseline").rps;
+    const addedP50 = pick(lat, "filter").p50 - pick(lat, "baseline").p50;
     say(`  ${w.name}: throughput ${(ratio * 100).toFixed(1)} % (${ratio >= 0.9 ? "meets" : "misses"}), added p50 ${f3(addedP50)} ms (${addedP50 <= 0.1 ? "meets" : "misses"})`);
+  }
+  if (WASM_DEBUG) {
+    for (const t of others) {
+      say(`\n${t.label}: admin wasm stats`);
+      for (const [k, v] of await t.envoy.stats("wasm")) if (!k.startsWith("wasmcustom.")) say(`  ${k}: ${v}`);
+      say(`${t.label}: Envoy wasm log lines (first 40 without per-request noise)`);
+      const lines = t.envoy.logs().split("\n").filter((l) => /wasm/i.test(l) && !/(onRequest|onResponse|onLog|onDone|onDelete|on_log|context)/i.test(l));
+      for (const l of lines.slice(0, 40)) say(`  ${l.slice(0, 240)}`);
+    }
   }
   say(`Measured in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }

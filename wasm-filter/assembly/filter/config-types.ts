@@ -49,6 +49,9 @@ export class IdentityConfig {
   clientIdPath: ArrayBuffer = new ArrayBuffer(0);
   tierPath: ArrayBuffer = new ArrayBuffer(0);
   scopePath: ArrayBuffer = new ArrayBuffer(0);
+  /** Some rule requires scopes: only then is the scope claim read (each claim read is a
+   *  proxy_get_property that walks Envoy's metadata; a list claim costs two). */
+  scopesNeeded: bool = false;
   jtiPath: ArrayBuffer = new ArrayBuffer(0);
   defaultTier: string = "";
   apiKeyHeader: string = "";

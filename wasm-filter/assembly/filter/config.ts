@@ -209,6 +209,7 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   }
   const rules = r.objects(root, "rules", "config", true);
   for (let i = 0; i < rules.length; i++) c.rules.push(readRule(r, rules[i], "config.rules[" + i.toString() + "]", c.identity.claimPrefix));
+  for (let i = 0; i < c.rules.length; i++) if (c.rules[i].scopes.length > 0) c.identity.scopesNeeded = true;
   readPayload(r, r.obj(root.get("payload"), "config.payload"), c);
   const ex = r.optObj(root, "extraction", "config");
   if (ex !== null) readExtraction(r, ex, c.extraction);

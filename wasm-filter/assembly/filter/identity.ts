@@ -65,7 +65,8 @@ export function identify(cfg: IdentityConfig, apiKey: string | null, claims: Cla
   const id = new Identity();
   id.client = sub;
   id.tier = tier;
-  id.scopes = claims.getStrings(cfg.scopePath);
+  // Scopes only decide rules that name some; unread they stay empty, which no such rule sees.
+  if (cfg.scopesNeeded) id.scopes = claims.getStrings(cfg.scopePath);
   const r = new IdentityResult();
   r.identity = id;
   return r;
