@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,7 +34,12 @@ export function parseAddr(addr: string): { host: string; port: number } {
 /** /healthz, /readyz, /metrics and the filter module, on one port. */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const { host, port } = parseAddr(o.addr);
-  let module: Buffer | undefined;
+  // Read and check the module once: WasmPlugins pin this sha256, and Envoy rejects a mismatch.
+  const module = o.wasm ? readFileSync(o.wasm.path) : undefined;
+  if (o.wasm && module) {
+    const actual = createHash("sha256").update(module).digest("hex");
+    if (actual !== o.wasm.sha256) throw new Error(`filter module ${o.wasm.path} has sha256 ${actual}, not ${o.wasm.sha256}`);
+  }
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const text = (code: number, body: string) => {
@@ -53,8 +59,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       );
       return;
     }
-    if (o.wasm && path === `/wasm/${o.wasm.sha256}.wasm`) {
-      module ??= readFileSync(o.wasm.path);
+    if (o.wasm && module && path === `/wasm/${o.wasm.sha256}.wasm`) {
       res.writeHead(200, { "Content-Type": "application/wasm", "Cache-Control": "public, max-age=31536000, immutable" });
       res.end(module);
       return;
