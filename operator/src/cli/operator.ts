@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
@@ -140,10 +141,13 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
       registry: metrics.registry,
       ready: () => controller.hasSynced(),
       healthy: () => !stopping,
-      ...(wasm.ref.sha256 !== undefined ? { wasm: { path: args.wasmFile ?? bundledWasmPath(), sha256: wasm.ref.sha256 } } : {}),
+      // Serve the module when it is here; with --wasm-url it may be hosted elsewhere.
+      ...(wasm.ref.sha256 !== undefined && existsSync(args.wasmFile ?? bundledWasmPath())
+        ? { wasm: { path: args.wasmFile ?? bundledWasmPath(), sha256: wasm.ref.sha256 } }
+        : {}),
     });
   } catch (err) {
-    log.error("could not listen", { addr: args.metricsAddr, error: errorText(err) });
+    log.error("could not start the HTTP server", { addr: args.metricsAddr, error: errorText(err) });
     return 1;
   }
   log.info("starting", { identity, http: http.url, wasmUrl: wasm.ref.url, leaderElection: args.leaderElect });
