@@ -8,7 +8,7 @@ import { startHttpServer, type RunningHttpServer } from "../controller/http-serv
 import { errorText, jsonLogger } from "../controller/log.js";
 import { OperatorMetrics } from "../controller/metrics.js";
 import { UsageError, type Io } from "./io.js";
-import { bundledWasmPath, resolveWasmModule } from "./wasm-module.js";
+import { bundledWasmPath, resolveWasmModule, sha256File } from "./wasm-module.js";
 
 export const OPERATOR_USAGE = `Usage: modelguard operator [--kubeconfig <path>] [--metrics-addr <host:port>]
                            [--wasm-url <url>] [--wasm-sha256 <hex>] [--wasm-file <path>]
@@ -133,6 +133,12 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
         }
       : {}),
   });
+  const localModule = args.wasmFile ?? bundledWasmPath();
+  const servedModule =
+    wasm.ref.sha256 !== undefined && existsSync(localModule) && sha256File(localModule) === wasm.ref.sha256
+      ? { path: localModule, sha256: wasm.ref.sha256 }
+      : undefined;
+  if (servedModule === undefined) log.info("not serving a filter module: WasmPlugins fetch it from --wasm-url", { wasmUrl: wasm.ref.url });
   let http: RunningHttpServer | undefined;
   let stopping = false;
   try {
@@ -141,10 +147,9 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
       registry: metrics.registry,
       ready: () => controller.hasSynced(),
       healthy: () => !stopping,
-      // Serve the module when it is here; with --wasm-url it may be hosted elsewhere.
-      ...(wasm.ref.sha256 !== undefined && existsSync(args.wasmFile ?? bundledWasmPath())
-        ? { wasm: { path: args.wasmFile ?? bundledWasmPath(), sha256: wasm.ref.sha256 } }
-        : {}),
+      // Serve the local module only if it is the one the WasmPlugins pin; with --wasm-url and
+      // --wasm-sha256 it may be a different build hosted elsewhere.
+      ...(servedModule !== undefined ? { wasm: servedModule } : {}),
     });
   } catch (err) {
     log.error("could not start the HTTP server", { addr: args.metricsAddr, error: errorText(err) });
