@@ -84,13 +84,18 @@ export class TestCluster {
   }
 
   /** Polls until the policy's status says Accepted and Programmed for its current generation. */
-  async waitProgrammed(namespace: string, name: string, timeoutMs = 30_000): Promise<ApiObject> {
+  /** Waits for Accepted=True and Programmed=True at the current generation. With `withTargets`
+   *  (default) the Programmed reason must not be NoTargets: the policy's Deployments may reach the
+   *  controller's cache after the policy itself, and the status catches up on the next reconcile. */
+  async waitProgrammed(namespace: string, name: string, timeoutMs = 30_000, withTargets = true): Promise<ApiObject> {
     return pollUntil(
       async () => {
         const p = await this.get(POLICY, namespace, name);
         if (!p) return undefined;
         const ok = (c: Condition | undefined) => c?.status === "True" && c.observedGeneration === p.metadata.generation;
-        return ok(conditionOf(p, "Accepted")) && ok(conditionOf(p, "Programmed")) ? p : undefined;
+        const programmed = conditionOf(p, "Programmed");
+        if (withTargets && programmed?.reason === "NoTargets") return undefined;
+        return ok(conditionOf(p, "Accepted")) && ok(programmed) ? p : undefined;
       },
       { timeoutMs, what: `${namespace}/${name} Accepted=True, Programmed=True` },
     );
