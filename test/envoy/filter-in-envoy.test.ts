@@ -65,6 +65,7 @@ function policySpec(jwks: string): PolicySpecInput {
     payload: {
       maxBodyBytes: MAX_BODY,
       urls: { fields: ["instances[*].image_url"], allowedSchemes: ["http", "https"] },
+      images: { fields: ["instances[*].image_b64"], formats: ["png"] },
     },
     response: { probabilityDecimals: 2 },
     // Denials always get an audit line; allows never, so the log holds denials only.
@@ -548,6 +549,19 @@ describe("the ModelGuard filter in a real Envoy (jwt_authn → wasm → router, 
       token: tk, headers: JSON_CT, body: kserve([{ image_url: "https://images.example.com/cat.png" }]),
     });
     assert.equal(publicUrl.status, 200, publicUrl.body);
+  });
+
+  it("7g. payload: a bad base64 image → 400 image_malformed; a real PNG passes", async () => {
+    const tk = await token({ sub: "gina", tier: "free" });
+    const bad = await send(base, "/v1/models/clf-a:predict", {
+      token: tk, headers: JSON_CT, body: kserve([{ image_b64: "%%%not-base64%%%" }]),
+    });
+    assertDenied(bad, 400, "image_malformed");
+    assertNoBodyReached(seen(bad.testId));
+    // A 1×1 PNG (IHDR with CRC, IDAT, IEND).
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const ok = await send(base, "/v1/models/clf-a:predict", { token: tk, headers: JSON_CT, body: kserve([{ image_b64: png }]) });
+    assert.equal(ok.status, 200, ok.body);
   });
 
   it("7f. HTTP/2 (h2c): a body in several DATA frames is checked whole and forwarded whole", async (t) => {
