@@ -1,0 +1,99 @@
+{{/*
+Chart name, truncated to the 63 characters of a DNS label.
+*/}}
+{{- define "modelguard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name: the release name if it already contains the chart name, else <release>-<chart>.
+`helm install modelguard` therefore names the Service `modelguard`.
+*/}}
+{{- define "modelguard.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, for the helm.sh/chart label.
+*/}}
+{{- define "modelguard.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels on every object.
+*/}}
+{{- define "modelguard.labels" -}}
+helm.sh/chart: {{ include "modelguard.chart" . }}
+{{ include "modelguard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: modelguard
+{{- end }}
+
+{{/*
+Selector labels (immutable on the Deployment: keep them minimal).
+*/}}
+{{- define "modelguard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "modelguard.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{/*
+Name of the ServiceAccount to use.
+*/}}
+{{- define "modelguard.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "modelguard.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+Operator image reference: digest wins over tag; the tag defaults to the appVersion.
+*/}}
+{{- define "modelguard.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Leader election: on when asked, and always with more than one replica.
+*/}}
+{{- define "modelguard.leaderElect" -}}
+{{- if or .Values.leaderElection.enabled (gt (int .Values.replicaCount) 1) }}true{{- end }}
+{{- end }}
+
+{{/*
+Base URL of the filter module served by the operator's own Service in the release namespace.
+*/}}
+{{- define "modelguard.wasmBaseUrl" -}}
+{{- printf "http://%s.%s.svc.cluster.local:%d/wasm" (include "modelguard.fullname" .) .Release.Namespace (int .Values.metrics.port) }}
+{{- end }}
+
+{{/*
+The module URL the WasmPlugins point to: wasm.url, else <service base URL>/<sha256>.wasm when
+the sha256 is known. Empty means the operator's built-in default
+(http://modelguard.modelguard-system.svc.cluster.local:8080/wasm/<sha256>.wasm).
+*/}}
+{{- define "modelguard.wasmUrl" -}}
+{{- if .Values.wasm.url }}
+{{- .Values.wasm.url }}
+{{- else if .Values.wasm.sha256 }}
+{{- printf "%s/%s.wasm" (include "modelguard.wasmBaseUrl" .) .Values.wasm.sha256 }}
+{{- end }}
+{{- end }}
