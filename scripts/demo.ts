@@ -25,6 +25,7 @@ import { startRateLimit, type RateLimitDomainConfig } from "../test/harness/envo
 import { startRedis } from "../test/harness/envoy/redis.js";
 import { startModelServer } from "../test/harness/model-server/server.js";
 import { freePort } from "../test/harness/ports.js";
+import { stopStack } from "../test/harness/stop-stack.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = join(ROOT, "examples/llm-chat.yaml");
@@ -40,17 +41,7 @@ const WASM = flags["wasm-file"] !== undefined ? resolve(flags["wasm-file"]) : BU
 const say = (line = "") => process.stdout.write(`${line}\n`);
 
 // Everything started is stopped in reverse order, on success, failure or Ctrl-C.
-const stops: (() => Promise<void>)[] = [];
-async function stopAll(): Promise<void> {
-  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
-}
-let interrupted = false;
-process.on("SIGINT", () => {
-  if (interrupted) return;
-  interrupted = true;
-  say("\nstopping…");
-  void stopAll().then(() => process.exit(flags.keep ? 0 : 130));
-});
+const stops = stopStack(say, () => flags.keep ? 0 : 130);
 
 function requireBinaries(): void {
   try {
@@ -390,5 +381,5 @@ try {
   process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 } finally {
-  if (!interrupted) await stopAll();
+  await stops.stopAll();
 }

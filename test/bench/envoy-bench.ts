@@ -40,6 +40,7 @@ import { dataPlaneVersions, envoyBinary } from "../harness/envoy/binaries.js";
 import { startEnvoy } from "../harness/envoy/envoy.js";
 import type { EnvoyProcess } from "../harness/envoy/envoy.js";
 import { freePort } from "../harness/ports.js";
+import { stopStack } from "../harness/stop-stack.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BUILT_WASM = join(ROOT, "wasm-filter/build/modelguard.wasm");
@@ -102,17 +103,7 @@ const WASM_DEBUG = flags["wasm-debug"] ?? false;
 const say = (line = "") => process.stdout.write(`${line}\n`);
 
 // Everything started is stopped in reverse order, on success, failure or Ctrl-C.
-const stops: (() => Promise<void>)[] = [];
-async function stopAll(): Promise<void> {
-  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
-}
-let interrupted = false;
-process.on("SIGINT", () => {
-  if (interrupted) return;
-  interrupted = true;
-  say("\nstopping…");
-  void stopAll().then(() => process.exit(130));
-});
+const stops = stopStack(say, () => 130);
 
 /** A policy like examples/llm-chat.yaml (JWT, tiers, rules, payload and prompt checks, extraction
  *  scoring, response hardening), with quotas no bench reaches, extraction in Log mode (it scores
@@ -644,5 +635,5 @@ try {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 } finally {
-  if (!interrupted) await stopAll();
+  await stops.stopAll();
 }

@@ -41,6 +41,7 @@ import type { RedisProcess } from "../harness/envoy/redis.js";
 import { startModelServer } from "../harness/model-server/server.js";
 import type { ModelServer } from "../harness/model-server/server.js";
 import { pollUntil } from "../harness/poll.js";
+import { awaitFreshMinute } from "../harness/envoy/ratelimit-window.js";
 import { freePort } from "../harness/ports.js";
 
 const WASM = fileURLToPath(new URL("../../wasm-filter/build/modelguard.wasm", import.meta.url));
@@ -104,20 +105,6 @@ function renderEnvoy(policyFile: string, listenerPort: number, upstreamPort: num
   );
   assert.equal(code, 0, `render --target envoy failed: ${err}`);
   return JSON.parse(out) as Record<string, unknown>;
-}
-
-/** The ratelimit service counts in fixed windows aligned to the clock (per minute here). If fewer
- *  than `marginS` seconds are left in the current minute, wait for the next one, so every request
- *  of a test falls into one window. Polls the clock with a deadline; no blind sleep. */
-async function awaitFreshMinute(marginS = 15): Promise<void> {
-  const secondsLeft = () => 60 - (Math.floor(Date.now() / 1000) % 60);
-  if (secondsLeft() >= marginS) return;
-  const start = Math.floor(Date.now() / 60_000);
-  await pollUntil(() => (Math.floor(Date.now() / 60_000) > start ? true : undefined), {
-    what: "the next rate-limit minute",
-    timeoutMs: (marginS + 5) * 1000,
-    intervalMs: 200,
-  });
 }
 
 const reasonOf = (res: HttpResponse) => res.headers["x-modelguard-reason"];

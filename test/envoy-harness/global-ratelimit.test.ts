@@ -10,7 +10,7 @@ import { startRedis } from "../harness/envoy/redis.js";
 import type { RedisProcess } from "../harness/envoy/redis.js";
 import { startEchoUpstream } from "../harness/envoy/upstream.js";
 import type { EchoUpstream } from "../harness/envoy/upstream.js";
-import { pollUntil } from "../harness/poll.js";
+import { awaitFreshMinute } from "../harness/envoy/ratelimit-window.js";
 import { freePort } from "../harness/ports.js";
 
 const DOMAIN = "mg-harness";
@@ -34,20 +34,6 @@ function globalRateLimitFilter(): Record<string, unknown> {
       rate_limit_service: { transport_api_version: "V3", grpc_service: { envoy_grpc: { cluster_name: "ratelimit" } } },
     },
   };
-}
-
-/** The service counts in fixed windows aligned to the clock (per minute here). If fewer than
- *  `marginS` seconds are left in the current minute, wait for the next one, so all requests of
- *  the test fall into one window. Polls the clock with a deadline; no fixed sleep. */
-async function awaitFreshMinute(marginS = 15): Promise<void> {
-  const secondsLeft = () => 60 - (Math.floor(Date.now() / 1000) % 60);
-  if (secondsLeft() >= marginS) return;
-  const start = Math.floor(Date.now() / 60_000);
-  await pollUntil(() => (Math.floor(Date.now() / 60_000) > start ? true : undefined), {
-    what: "the next rate-limit minute",
-    timeoutMs: (marginS + 5) * 1000,
-    intervalMs: 200,
-  });
 }
 
 describe("global rate limiting: two Envoys share one ratelimit service and Redis", () => {
