@@ -105,6 +105,8 @@ export class ExtractionConfig {
   sweepPercent: i64 = 80;
   scoreThreshold: i64 = 70;
   throttleRequestsPerMinute: i64 = 0;
+  /** The bucket a throttled client is held to, built once from throttleRequestsPerMinute. */
+  throttleLimits: Limit[] = [];
   blockSeconds: i64 = 600;
 }
 

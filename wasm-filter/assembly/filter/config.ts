@@ -413,6 +413,10 @@ function readExtraction(r: Reader, o: JsonValue, e: ExtractionConfig): void {
     r.fail(f, "windows and saturation points must be positive");
   }
   if (e.action == 1 && e.throttleRequestsPerMinute == 0) r.fail(f + ".throttleRequestsPerMinute", "is required for throttle");
+  if (e.throttleRequestsPerMinute > 0) {
+    const rpm = <f64>e.throttleRequestsPerMinute;
+    e.throttleLimits = [new Limit(rpm, 60 * NS_PER_SECOND, rpm, false)];
+  }
 }
 
 /** References between sections, checked once so request paths can trust them. */

@@ -3,7 +3,6 @@
 import { getSharedData, lastStatus, setSharedData, WasmResult } from "../abi";
 import { FilterConfig } from "./config";
 import { ExtractionState, observe } from "./extraction";
-import { Limit, NS_PER_SECOND } from "./quota";
 import { takeShared } from "./quota-store";
 import { Reason } from "./reasons";
 
@@ -32,8 +31,7 @@ export function checkExtraction(cfg: FilterConfig, client: string, nowNs: u64, f
     d.newlyFlagged = v.newlyFlagged;
     if (v.blocked) d.deny = <i32>Reason.ExtractionBlocked;
     else if (v.throttled) {
-      const limit = new Limit(<f64>cfg.extraction.throttleRequestsPerMinute, 60 * NS_PER_SECOND, <f64>cfg.extraction.throttleRequestsPerMinute, false);
-      const q = takeShared("mg/t/" + cfg.policy + "/" + client, [limit], nowNs, 0);
+      const q = takeShared("mg/t/" + cfg.policy + "/" + client, cfg.extraction.throttleLimits, nowNs, 0);
       if (q === null) break;
       if (!q.allowed) d.deny = <i32>Reason.ExtractionThrottled;
     }
