@@ -11,23 +11,31 @@ export interface TranslatorInputs {
   ignored: Manifest[];
 }
 
-export function sortInputs(manifests: readonly Manifest[]): TranslatorInputs {
+/** Sorts manifests by kind; with `defaultNamespace`, policies, Deployments and Secrets that name no
+ *  namespace land in it (as `kubectl apply -n` would put them). */
+export function sortInputs(manifests: readonly Manifest[], defaultNamespace?: string): TranslatorInputs {
   const res: TranslatorInputs = { policies: [], deployments: [], secrets: [], ignored: [] };
+  const place = <T extends { metadata: { namespace?: string } }>(o: T): T =>
+    defaultNamespace === undefined ? o : withDefaultNamespace(o, defaultNamespace);
   for (const m of manifests) {
     switch (kindOf(m)) {
-      case KIND:
-        res.policies.push(m);
+      case KIND: {
+        const meta = m.object.metadata;
+        // A policy without a metadata object is left alone: the schema reports it.
+        const placed = typeof meta === "object" && meta !== null && !Array.isArray(meta);
+        res.policies.push(placed ? { ...m, object: place(m.object as { metadata: { namespace?: string } }) } : m);
         break;
+      }
       case "Deployment": {
         const d = deploymentSchema.safeParse(m.object);
         if (!d.success) throw new ManifestError(`${describe(m)}: not a valid apps/v1 Deployment`);
-        res.deployments.push(d.data);
+        res.deployments.push(place(d.data));
         break;
       }
       case "Secret": {
         const s = secretSchema.safeParse(m.object);
         if (!s.success) throw new ManifestError(`${describe(m)}: not a valid v1 Secret`);
-        res.secrets.push(s.data);
+        res.secrets.push(place(s.data));
         break;
       }
       default:

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { formatDiagnostic } from "./diagnostic-text.js";
-import { sortInputs, withDefaultNamespace, type TranslatorInputs } from "./inputs.js";
+import { sortInputs, type TranslatorInputs } from "./inputs.js";
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, type Io } from "./io.js";
 import { describe, loadManifests } from "./manifests.js";
 import { formatObjects, type OutputFormat } from "./output.js";
@@ -66,8 +66,7 @@ export function runRender(argv: string[], io: Io): number {
   const sha = values["wasm-sha256"];
   if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha)) throw new UsageError("--wasm-sha256 must be 64 lowercase hex digits");
 
-  const inputs = sortInputs(loadManifests(files, io.readStdin));
-  const ns = values.namespace;
+  const inputs = sortInputs(loadManifests(files, io.readStdin), values.namespace);
   if (inputs.policies.length === 0) {
     io.err("error: no ModelEndpointPolicy found in the input files\n");
     return EXIT_PROBLEMS;
@@ -79,14 +78,12 @@ export function runRender(argv: string[], io: Io): number {
     ...(values["wasm-file"] !== undefined ? { wasmFile: values["wasm-file"] } : {}),
   });
   if (wasm.warning) io.err(`warning: ${wasm.warning}\n`);
-  const deployments = inputs.deployments.map((d) => withDefaultNamespace(d, ns));
-  const secrets = inputs.secrets.map((s) => withDefaultNamespace(s, ns));
+  const { deployments, secrets } = inputs;
 
   const objects: unknown[] = [];
   let failed = false;
   for (const m of inputs.policies) {
-    const policy = withDefaultNamespace(m.object as { metadata: { namespace?: string } }, ns);
-    const t = translate({ policy, deployments, secrets, wasm: wasm.ref });
+    const t = translate({ policy: m.object, deployments, secrets, wasm: wasm.ref });
     for (const d of t.diagnostics) io.err(`${d.severity}: ${describe(m)}: ${formatDiagnostic(d)}\n`);
     if (!t.accepted) {
       failed = true;
@@ -140,10 +137,9 @@ function renderEnvoy(inputs: TranslatorInputs, flags: EnvoyFlags, format: Output
   // Envoy reads the module from this path; make it absolute so the config works from any directory.
   const wasmFile = resolve(flags["wasm-file"] ?? bundledWasmPath());
   if (!existsSync(wasmFile)) io.err(`warning: filter module ${wasmFile} not found (run \`npm run build:wasm\`)\n`);
-  const ns = flags.namespace;
   const t = translateEnvoy({
-    policy: withDefaultNamespace(m.object as { metadata: { namespace?: string } }, ns),
-    secrets: inputs.secrets.map((s) => withDefaultNamespace(s, ns)),
+    policy: m.object,
+    secrets: inputs.secrets,
     options: {
       listenerAddress,
       listenerPort,

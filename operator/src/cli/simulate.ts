@@ -4,10 +4,10 @@ import { ProxyWasmHost } from "../../../wasm-filter/host/host.js";
 import { simulateOne, type SimRequest } from "../../../wasm-filter/host/simulation.js";
 import { translate } from "../translate/translate.js";
 import { formatDiagnostic } from "./diagnostic-text.js";
-import { sortInputs, withDefaultNamespace } from "./inputs.js";
+import { sortInputs } from "./inputs.js";
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, type Io } from "./io.js";
 import { describe, loadManifests, ManifestError } from "./manifests.js";
-import { bundledWasmPath, resolveWasmModule } from "./wasm-module.js";
+import { bundledWasmPath } from "./wasm-module.js";
 
 export const SIMULATE_USAGE = `Usage: modelguard simulate --policy <file.yaml> --requests <file.jsonl> [--wasm-file <module.wasm>] [--workers N]
 
@@ -36,21 +36,20 @@ export function runSimulate(argv: string[], io: Io): number {
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError("--workers must be an integer from 1 to 64");
 
-  const inputs = sortInputs(loadManifests([values.policy], io.readStdin));
+  const inputs = sortInputs(loadManifests([values.policy], io.readStdin), values.namespace);
   const [policyDoc, ...more] = inputs.policies;
   if (!policyDoc) {
     io.err("error: no ModelEndpointPolicy found in the policy file\n");
     return EXIT_PROBLEMS;
   }
   if (more.length > 0) io.err(`warning: ${values.policy} holds ${inputs.policies.length} policies; simulating the first\n`);
-  const ns = values.namespace;
-  const policy = withDefaultNamespace(policyDoc.object as { metadata: { namespace?: string } }, ns);
   // Secrets that are not in the file do not fail the simulation: their keys are simply unknown.
   const t = translate({
-    policy,
+    policy: policyDoc.object,
     deployments: [],
-    secrets: inputs.secrets.map((s) => withDefaultNamespace(s, ns)),
-    wasm: resolveWasmModule({ url: "file:///simulate" }).ref,
+    secrets: inputs.secrets,
+    // Only WasmPlugins carry the module reference, and simulate renders none.
+    wasm: { url: "file:///simulate" },
   });
   const errors = t.diagnostics.filter((d) => d.severity === "error");
   if (!t.filterConfig || errors.length > 0) {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { formatDiagnostic } from "./diagnostic-text.js";
-import { sortInputs, withDefaultNamespace } from "./inputs.js";
+import { sortInputs } from "./inputs.js";
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, type Io } from "./io.js";
 import { describe, loadManifests } from "./manifests.js";
 import { resolvePolicy } from "../translate/resolve.js";
@@ -20,19 +20,16 @@ export function runValidate(argv: string[], io: Io): number {
   });
   const files = values.file ?? [];
   if (files.length === 0) throw new UsageError("validate needs at least one -f <file>");
-  const inputs = sortInputs(loadManifests(files, io.readStdin));
+  const inputs = sortInputs(loadManifests(files, io.readStdin), values.namespace);
   if (inputs.policies.length === 0) {
     io.err("error: no ModelEndpointPolicy found in the input files\n");
     return EXIT_PROBLEMS;
   }
-  const ns = values.namespace;
-  const secrets = inputs.secrets.map((s) => withDefaultNamespace(s, ns));
-  const deployments = inputs.deployments.map((d) => withDefaultNamespace(d, ns));
+  const { secrets, deployments } = inputs;
   let problems = 0;
   for (const m of inputs.policies) {
-    const policy = withDefaultNamespace(m.object as { metadata: { namespace?: string } }, ns);
     // Secrets that are not in the files are checked by the operator in the cluster, not here.
-    const diags = resolvePolicy(policy, deployments, secrets, { requireSecrets: false }).diagnostics;
+    const diags = resolvePolicy(m.object, deployments, secrets, { requireSecrets: false }).diagnostics;
     const errors = diags.filter((d) => d.severity === "error");
     for (const d of diags) io.out(`${describe(m)}: ${d.severity === "warning" ? "warning: " : ""}${formatDiagnostic(d)}\n`);
     problems += errors.length;
