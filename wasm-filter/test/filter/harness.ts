@@ -1,6 +1,6 @@
 // Drives the real compiled filter (build/modelguard.wasm) in the Node proxy-wasm host with
 // configs produced by the real translator, so every test exercises the shipped code paths.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { policySchema, type PolicySpecInput } from "../../../operator/src/api/policy.js";
 import type { FilterConfig } from "../../../operator/src/api/filter-config.js";
@@ -43,6 +43,8 @@ export function filterConfigFor(spec: PolicySpecInput, secrets: Secret[] = []): 
   return t.filterConfig;
 }
 
+let compiled: WebAssembly.Module | undefined;
+
 export interface Filter {
   host: ProxyWasmHost;
   vms: WasmVm[];
@@ -54,7 +56,9 @@ export interface Filter {
 /** A fresh host (own clock, shared data, metrics) with `workers` VMs configured from `spec`. */
 export async function startFilter(spec: PolicySpecInput, opts: { secrets?: Secret[]; workers?: number; config?: string } = {}): Promise<Filter> {
   await ensureModule();
-  const host = ProxyWasmHost.fromFile(MODULE_PATH);
+  // Compile once per test process; each host still gets fresh instances, clock and shared data.
+  compiled ??= new WebAssembly.Module(readFileSync(MODULE_PATH));
+  const host = new ProxyWasmHost(compiled);
   const logs: string[] = [];
   const config = opts.config ?? JSON.stringify(filterConfigFor(spec, opts.secrets ?? []));
   const vms = Array.from({ length: opts.workers ?? 1 }, () =>
