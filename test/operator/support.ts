@@ -12,6 +12,7 @@ import { conditionOf } from "../../operator/src/controller/status.js";
 import type { Condition } from "../../operator/src/api/condition.js";
 
 export const POLICY_CRD = "crds/modelendpointpolicies.modelguard.dev.yaml";
+export const RESTRICTION_CRD = "crds/clientrestrictions.modelguard.dev.yaml";
 export const TEST_MANAGER = "operator-test";
 /** Fixed module reference so expected objects can be computed with translate. */
 export const TEST_WASM = { url: "http://modelguard.test/wasm/test.wasm", sha256: "a".repeat(64) };
@@ -19,7 +20,7 @@ export const TEST_WASM = { url: "http://modelguard.test/wasm/test.wasm", sha256:
 export async function startTestControlPlane(): Promise<ControlPlane> {
   const cp = await startControlPlane();
   try {
-    await cp.loadCrds([istioCrdsPath(), POLICY_CRD]);
+    await cp.loadCrds([istioCrdsPath(), POLICY_CRD, RESTRICTION_CRD]);
   } catch (err) {
     await cp.stop();
     throw err;

@@ -46,6 +46,31 @@ export const filterApiKeySchema = z
   })
   .strict();
 
+/** Where and how each VM reports per-client traffic records to the cluster-wide detector. */
+export const filterDetectorSchema = z
+  .object({
+    /** Envoy cluster for proxy_http_call (Istio: `outbound|<port>||<host>`). */
+    cluster: z.string().min(1),
+    authority: z.string().min(1),
+    path: z.string().startsWith("/"),
+    /** Bearer token the detector checks: HMAC-SHA256 of the policy key under the operator's report key. */
+    token: z.string().regex(/^[0-9a-f]{64}$/),
+    flushMilliseconds: z.number().int().gte(100).lte(60_000),
+    maxRecords: z.number().int().gte(1).lte(4096),
+    timeoutMilliseconds: z.number().int().gte(10).lte(60_000),
+  })
+  .strict();
+
+/** A throttle or block the detector (or an administrator) put on one client, with its expiry. */
+export const filterRestrictionSchema = z
+  .object({
+    client: z.string().min(1),
+    action: z.enum(["block", "throttle"]),
+    requestsPerMinute: pos.optional(),
+    expiresAtMs: nonNeg,
+  })
+  .strict();
+
 export const filterConfigSchema = z
   .object({
     version: z.literal(FILTER_CONFIG_VERSION),
@@ -139,7 +164,11 @@ export const filterConfigSchema = z
       .strict()
       .optional(),
     audit: z.object({ allowSamplePercent: nonNeg }).strict(),
+    detector: filterDetectorSchema.optional(),
+    restrictions: z.array(filterRestrictionSchema).optional(),
   })
   .strict();
 
 export type FilterConfig = z.output<typeof filterConfigSchema>;
+export type FilterRestriction = z.output<typeof filterRestrictionSchema>;
+export type FilterDetector = z.output<typeof filterDetectorSchema>;

@@ -31,6 +31,19 @@ export const extractionSchema = withRules(
   ],
 );
 
+export const detectionSchema = z
+  .object({
+    maxAction: z
+      .enum(["Alert", "Throttle", "Block"])
+      .default("Throttle")
+      .describe("The strongest automated response the detector may take for this policy: Alert (Event and metric only), Throttle (default: a ClientRestriction holding the client to throttleRequestsPerMinute) or Block (a ClientRestriction denying the client)."),
+    throttleRequestsPerMinute: positiveInt("Rate a throttled client is held to. Default 6.", 100_000).default(6),
+    throttleSeconds: positiveInt("How long a detector throttle lasts. Default 900.", 604800).default(900),
+    blockSeconds: positiveInt("How long a detector block lasts. Default 3600.", 604800).default(3600),
+  })
+  .strict()
+  .describe("Cluster-wide extraction detection: every sidecar reports per-client traffic records to the operator's detector, which scores clients across all pods against the model's learned baseline and answers by severity with ClientRestriction objects that expire.");
+
 export const responseSchema = z
   .object({
     probabilityDecimals: z.number().int().gte(0).lte(6).optional().describe("Round probabilities to this many decimals."),

@@ -5,7 +5,7 @@ import { API_VERSION, KIND } from "./constants.js";
 import { accessRuleSchema, quotaTiersRule, tierSchema } from "./policy-access.js";
 import { authenticationSchema, callersSchema, identitySchema, mtlsSchema, revocationSchema } from "./policy-auth.js";
 import { payloadSchema } from "./policy-payload.js";
-import { auditSchema, extractionSchema, rateLimitSchema, responseSchema } from "./policy-protection.js";
+import { auditSchema, detectionSchema, extractionSchema, rateLimitSchema, responseSchema } from "./policy-protection.js";
 import { conditionSchema } from "./condition.js";
 
 const mapList = (key: string) => ({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": [key] });
@@ -30,6 +30,7 @@ export const policySpecSchema = withRules(
       rules: list(accessRuleSchema, 64, "Access rules: model × tier × scope × method × path.").min(1),
       payload: payloadSchema.prefault({}),
       extraction: extractionSchema.optional(),
+      detection: detectionSchema.optional(),
       response: responseSchema.optional(),
       rateLimit: rateLimitSchema.optional(),
       failureMode: z

@@ -35,6 +35,8 @@ export const DENY_REASONS = {
   prompt_too_long: 413,
   extraction_throttled: 429,
   extraction_blocked: 403,
+  client_throttled: 429,
+  client_blocked: 403,
   internal_error: 500,
   config_invalid: 503,
 } as const;

@@ -1,5 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { WasmModuleRef } from "../translate/inputs.js";
+import type { DetectorEndpoint, WasmModuleRef } from "../translate/inputs.js";
 import { sleep } from "./backoff.js";
 import { MANAGED_SELECTOR, policyChangeMatters, policyKeyForManagedObject, policyKeysForDeployment, policyKeysForSecret } from "./event-mapping.js";
 import { EventRecorder } from "./events.js";
@@ -11,7 +11,7 @@ import { errorText, silentLogger, type Logger } from "./log.js";
 import { OperatorMetrics } from "./metrics.js";
 import { keyOf, type ApiObject } from "./objects.js";
 import { reconcile, objectId, statusId, type Caches, type ReconcileContext } from "./reconcile.js";
-import { DEPLOYMENT_RESOURCE, gvk, MANAGED_RESOURCES, POLICY_RESOURCE, resourcePath, SECRET_RESOURCE } from "./resources.js";
+import { DEPLOYMENT_RESOURCE, gvk, MANAGED_RESOURCES, POLICY_RESOURCE, resourcePath, RESTRICTION_RESOURCE, SECRET_RESOURCE } from "./resources.js";
 import { asKind, slimDeployment, slimSecret } from "./transforms.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -19,6 +19,8 @@ export interface ControllerOptions {
   kubeConfig: KubeConfig;
   /** Where WasmPlugins fetch the filter from, with its sha256. */
   wasm: WasmModuleRef;
+  /** The detector's report endpoint: policies with `detection` tell their sidecars to report there. */
+  detector?: DetectorEndpoint;
   /** Concurrent reconciles (default 4); one key is never reconciled twice at once. */
   workers?: number;
   /** Every policy is reconciled again this often (default 10 min; 0 turns it off). */
@@ -83,8 +85,9 @@ export class Controller {
     const deployments = informer("deployments", resourcePath(DEPLOYMENT_RESOURCE), slimDeployment);
     const secrets = informer("secrets", resourcePath(SECRET_RESOURCE), slimSecret);
     const managed = new Map(MANAGED_RESOURCES.map((r) => [gvk(r), informer(r.plural, resourcePath(r), asKind(r), MANAGED_SELECTOR)]));
-    this.caches = { policies, deployments, secrets, managed };
-    this.informers = [policies, deployments, secrets, ...managed.values()];
+    const restrictions = informer("clientrestrictions", resourcePath(RESTRICTION_RESOURCE), asKind(RESTRICTION_RESOURCE));
+    this.caches = { policies, deployments, secrets, managed, restrictions };
+    this.informers = [policies, deployments, secrets, restrictions, ...managed.values()];
 
     policies.on((type, obj, old) => {
       this.ctx.inFlight.observed(statusId(obj.metadata.namespace ?? "", obj.metadata.name));
@@ -95,6 +98,12 @@ export class Controller {
     });
     secrets.on((_type, obj) => {
       for (const k of policyKeysForSecret(obj, policies.list(obj.metadata.namespace ?? ""))) this.enqueue(k);
+    });
+    restrictions.on((_type, obj, old) => {
+      for (const o of [obj, old]) {
+        const policyName = (o as { spec?: { policyName?: unknown } } | undefined)?.spec?.policyName;
+        if (o && typeof policyName === "string") this.enqueue(`${o.metadata.namespace ?? ""}/${policyName}`);
+      }
     });
     for (const [, inf] of managed) {
       inf.on((_type, obj, old) => {
@@ -111,6 +120,7 @@ export class Controller {
       client: this.client,
       caches: this.caches,
       wasm: opts.wasm,
+      ...(opts.detector ? { detector: opts.detector } : {}),
       recorder: new EventRecorder(this.client),
       inFlight: new InFlight(),
       log: this.log,
@@ -200,6 +210,7 @@ export class Controller {
       try {
         const report = await reconcile(key, this.ctx);
         this.queue.forget(key);
+        if (report.requeueAfterMs !== undefined) this.queue.addAfter(key, report.requeueAfterMs);
         this.metrics.reconciles.inc({ result: report.result });
         this.metrics.objectWrites.inc({ operation: "apply" }, report.applied);
         this.metrics.objectWrites.inc({ operation: "prune" }, report.pruned);

@@ -1,5 +1,5 @@
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_LABEL } from "../api/constants.js";
-import type { Deployment, Secret, WasmModuleRef } from "../translate/inputs.js";
+import type { DetectorEndpoint, Deployment, Secret, WasmModuleRef } from "../translate/inputs.js";
 import type { KubeObject } from "../translate/metadata.js";
 import { translate, type Translation } from "../translate/translate.js";
 import { applyObject, deleteObject } from "./apply.js";
@@ -10,7 +10,8 @@ import type { Informer } from "./informer.js";
 import { ApiError, type KubeClient } from "./kube-client.js";
 import { errorText, type Logger } from "./log.js";
 import { splitKey, type ApiObject } from "./objects.js";
-import { gvk, MANAGED_RESOURCES, managedResourceFor, POLICY_RESOURCE, resourcePath } from "./resources.js";
+import { gvk, MANAGED_RESOURCES, managedResourceFor, POLICY_RESOURCE, resourcePath, RESTRICTION_RESOURCE } from "./resources.js";
+import { splitRestrictions } from "./restrictions.js";
 import { buildStatus, statusText, type ProgramOutcome } from "./status.js";
 
 /** The informer caches reconcile reads from; it never lists or gets from the apiserver. */
@@ -20,12 +21,16 @@ export interface Caches {
   secrets: Informer<ApiObject>;
   /** One per managed kind, keyed by `apiVersion/kind`, holding only objects with our labels. */
   managed: ReadonlyMap<string, Informer<ApiObject>>;
+  /** ClientRestrictions (throttles and blocks of single clients). */
+  restrictions?: Informer<ApiObject>;
 }
 
 export interface ReconcileContext {
   client: KubeClient;
   caches: Caches;
   wasm: WasmModuleRef;
+  /** The detector's report endpoint, when this operator runs one. */
+  detector?: DetectorEndpoint;
   recorder: EventRecorder;
   inFlight: InFlight;
   log: Logger;
@@ -38,6 +43,8 @@ export interface ReconcileReport {
   pruned: number;
   unchanged: number;
   statusWritten: boolean;
+  /** Reconcile again after this long (the next restriction expiry). */
+  requeueAfterMs?: number;
 }
 
 /** An error worth retrying with backoff (apply refused, apiserver unreachable). */
@@ -64,11 +71,14 @@ export async function reconcile(key: string, c: ReconcileContext): Promise<Recon
   if (policy.metadata.deletionTimestamp !== undefined) {
     return { result: "deleted", applied: 0, pruned: 0, unchanged: 0, statusWritten: false };
   }
+  const restrictions = splitRestrictions(c.caches.restrictions?.list(namespace) ?? [], name, now(c).getTime());
   const t = translate({
     policy,
     deployments: c.caches.deployments.list(namespace) as unknown as Deployment[],
     secrets: c.caches.secrets.list(namespace) as unknown as Secret[],
     wasm: c.wasm,
+    ...(c.detector ? { detector: c.detector } : {}),
+    restrictions: restrictions.active,
   });
 
   if (!t.accepted) {
@@ -92,7 +102,22 @@ export async function reconcile(key: string, c: ReconcileContext): Promise<Recon
     const what = `applied ${outcome.applied} and pruned ${outcome.pruned} objects (generation ${policy.metadata.generation ?? 0}, targets: ${t.targets.join(", ") || "none"})`;
     await recordEvent(c, policy, "Normal", "Programmed", what);
   }
-  return { result: "success", applied: outcome.applied, pruned: outcome.pruned, unchanged: outcome.unchanged, statusWritten };
+  // Only once the filter config without them is applied: expired restrictions are deleted, each
+  // with an Event as its audit record.
+  for (const o of restrictions.expired) {
+    if (await deleteObject(c.client, RESTRICTION_RESOURCE, namespace, o.metadata.name, o.metadata.uid)) {
+      const spec = (o as { spec?: { client?: string; action?: string; expiresAt?: string } }).spec ?? {};
+      await recordEvent(c, policy, "Normal", "RestrictionExpired", `${spec.action ?? ""} of client ${spec.client ?? ""} expired at ${spec.expiresAt ?? ""} (ClientRestriction ${o.metadata.name} deleted)`);
+    }
+  }
+  return {
+    result: "success",
+    applied: outcome.applied,
+    pruned: outcome.pruned,
+    unchanged: outcome.unchanged,
+    statusWritten,
+    ...(restrictions.nextExpiryInMs !== undefined ? { requeueAfterMs: restrictions.nextExpiryInMs + 50 } : {}),
+  };
 }
 
 const now = (c: ReconcileContext) => (c.now ? c.now() : new Date());

@@ -11,6 +11,7 @@ export const POLICY_RESOURCE: Resource = { apiVersion: `${GROUP}/${VERSION}`, ki
 export const DEPLOYMENT_RESOURCE: Resource = { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments" };
 export const SECRET_RESOURCE: Resource = { apiVersion: "v1", kind: "Secret", plural: "secrets" };
 export const EVENT_RESOURCE: Resource = { apiVersion: "v1", kind: "Event", plural: "events" };
+export const RESTRICTION_RESOURCE: Resource = { apiVersion: `${GROUP}/${VERSION}`, kind: "ClientRestriction", plural: "clientrestrictions" };
 export const LEASE_RESOURCE: Resource = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", plural: "leases" };
 
 /** Every kind the translator produces; the operator watches, applies and prunes exactly these. */

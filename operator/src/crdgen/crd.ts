@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { policySpecSchema, policyStatusSchema } from "../api/policy.js";
 import { GROUP, KIND, PLURAL, SHORT_NAMES, SINGULAR, VERSION } from "../api/constants.js";
+import { RESTRICTION_KIND, RESTRICTION_PLURAL, RESTRICTION_SHORT_NAMES, RESTRICTION_SINGULAR, restrictionSpecSchema } from "../api/client-restriction.js";
 import { toStructural, type SchemaNode } from "./structural.js";
 
 function jsonSchemaOf(schema: z.ZodType): SchemaNode {
@@ -57,6 +58,60 @@ export function buildPolicyCrd(): Record<string, unknown> {
             conditionColumn("Accepted"),
             conditionColumn("Programmed"),
             { name: "Targets", type: "integer", jsonPath: ".status.targetCount", description: "Deployments protected." },
+            { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+          ],
+          schema: { openAPIV3Schema },
+        },
+      ],
+    },
+  };
+}
+
+const specColumn = (name: string, type: string, path: string, description: string) => ({ name, type, jsonPath: `.spec.${path}`, description });
+
+/** The CustomResourceDefinition for ClientRestriction (no status: the object is the record). */
+export function buildRestrictionCrd(): Record<string, unknown> {
+  const openAPIV3Schema = {
+    description:
+      "ClientRestriction throttles or blocks one client of one ModelEndpointPolicy until it expires. The operator's detector creates them (source Detector); administrators may create or delete them with kubectl. The operator puts unexpired ones into the policy's filter configuration and deletes expired ones.",
+    type: "object",
+    required: ["spec"],
+    properties: {
+      apiVersion: { description: "APIVersion of this object.", type: "string" },
+      kind: { description: "Kind of this object.", type: "string" },
+      metadata: { type: "object" },
+      spec: jsonSchemaOf(restrictionSpecSchema),
+    },
+  };
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: {
+      name: `${RESTRICTION_PLURAL}.${GROUP}`,
+      labels: { "app.kubernetes.io/name": "modelguard", "app.kubernetes.io/part-of": "modelguard" },
+    },
+    spec: {
+      group: GROUP,
+      names: {
+        kind: RESTRICTION_KIND,
+        listKind: `${RESTRICTION_KIND}List`,
+        plural: RESTRICTION_PLURAL,
+        singular: RESTRICTION_SINGULAR,
+        shortNames: [...RESTRICTION_SHORT_NAMES],
+        categories: ["modelguard"],
+      },
+      scope: "Namespaced",
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          additionalPrinterColumns: [
+            specColumn("Policy", "string", "policyName", "The policy whose sidecars enforce it."),
+            specColumn("Client", "string", "client", "The restricted client."),
+            specColumn("Action", "string", "action", "Throttle or Block."),
+            specColumn("Expires", "date", "expiresAt", "When it stops applying."),
+            specColumn("Source", "string", "source", "Detector or Manual."),
             { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
           ],
           schema: { openAPIV3Schema },

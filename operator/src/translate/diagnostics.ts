@@ -3,7 +3,8 @@ export type DiagnosticReason =
   | "InvalidSpec"
   | "SecretNotFound"
   | "SecretInvalid"
-  | "TargetUnsupported";
+  | "TargetUnsupported"
+  | "DetectorUnavailable";
 
 export interface Diagnostic {
   /** error: the policy is not accepted and nothing is applied; warning: applied, with a caveat. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FilterRestriction } from "../api/filter-config.js";
 
 /** The few fields of a Deployment the translator reads. Everything else passes through untouched. */
 export const deploymentSchema = z
@@ -54,4 +55,16 @@ export interface TranslateInput {
   /** Secrets in the policy's namespace that the policy may reference. */
   secrets: readonly Secret[];
   wasm: WasmModuleRef;
+  /** The operator's detector endpoint; without it a policy's `detection` only warns. */
+  detector?: DetectorEndpoint;
+  /** Unexpired ClientRestrictions of this policy, already filtered by the caller. */
+  restrictions?: readonly FilterRestriction[];
+}
+
+/** Where sidecars send traffic reports, and the key their per-policy tokens are derived from. */
+export interface DetectorEndpoint {
+  /** http://<host>:<port>; the path is fixed (REPORT_PATH). */
+  url: string;
+  /** Secret key (at least 32 bytes) for HMAC-SHA256 report tokens. */
+  key: string;
 }

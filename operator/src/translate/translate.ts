@@ -1,5 +1,6 @@
 import { filterConfigSchema, type FilterConfig } from "../api/filter-config.js";
 import { hasErrors, type Diagnostic } from "./diagnostics.js";
+import { detectionParts } from "./detection.js";
 import { buildFilterConfig } from "./filter-config.js";
 import type { TranslateInput } from "./inputs.js";
 import { buildAuthorizationPolicy } from "./istio/authorization-policy.js";
@@ -29,7 +30,13 @@ export function translate(input: TranslateInput): Translation {
   if (!policy || hasErrors(diagnostics)) {
     return { accepted: false, diagnostics, targets: policy?.targets.map((t) => t.name) ?? [], objects: [] };
   }
-  const filterConfig = buildFilterConfig(policy);
+  const detection = detectionParts(policy, input.detector, input.restrictions);
+  diagnostics.push(...detection.diagnostics);
+  const filterConfig: FilterConfig = {
+    ...buildFilterConfig(policy),
+    ...(detection.detector ? { detector: detection.detector } : {}),
+    ...(detection.restrictions ? { restrictions: detection.restrictions } : {}),
+  };
   // The filter fails closed on a config it cannot read: catch a mismatch here, not in the sidecar.
   filterConfigSchema.parse(filterConfig);
   const objects: KubeObject[] = [];

@@ -4,7 +4,7 @@
 // branch instead of throwing.
 import * as abi from "./imports";
 import { BufferType, GRPC_STATUS_NONE, LogLevel, MapType, MetricType, StreamType, WasmResult } from "./types";
-import { HeaderPair, deserializePairs, serializePairs } from "./pairs";
+import { HeaderPair, PairsView, deserializePairs, serializePairs } from "./pairs";
 import { RETURN_PTR, RETURN_SIZE, RETURN_U32, RETURN_U64, ptrOf, resetReturnSlots, takeReturnedBlock, utf8 } from "./memory";
 
 /** Status of the most recent hostcall made through this module. */
@@ -114,6 +114,13 @@ export function getHeaderMapPairs(map: MapType): HeaderPair[] {
   resetReturnSlots();
   if (status(abi.proxy_get_header_map_pairs(<u32>map, RETURN_PTR, RETURN_SIZE)) != WasmResult.Ok) return new Array<HeaderPair>();
   return deserializePairs(takeReturnedBlock());
+}
+
+/** The whole map in one hostcall, for several lookups (see PairsView). Empty when unavailable. */
+export function getHeaderMapView(map: MapType): PairsView {
+  resetReturnSlots();
+  if (status(abi.proxy_get_header_map_pairs(<u32>map, RETURN_PTR, RETURN_SIZE)) != WasmResult.Ok) return new PairsView(new ArrayBuffer(0));
+  return new PairsView(takeReturnedBlock());
 }
 
 export function setHeaderMapPairs(map: MapType, pairs: HeaderPair[]): WasmResult {

@@ -2,5 +2,5 @@
 export * from "./types";
 export * from "./hostcalls";
 export * from "./context";
-export { HeaderPair, serializePairs, deserializePairs } from "./pairs";
+export { HeaderPair, PairsView, serializePairs, deserializePairs } from "./pairs";
 export * from "./decode";

@@ -61,3 +61,35 @@ export function deserializePairs(block: ArrayBuffer): HeaderPair[] {
   }
   return out;
 }
+
+/**
+ * A header map read in one hostcall and kept as the host's serialized block: lookups compare
+ * bytes and decode only the value asked for. Every hostcall costs a VM boundary crossing (and one
+ * more when the host allocates the result in the guest), which in Envoy outweighs the scan.
+ * `get` returns the first value of a repeated header, like the host's own lookup.
+ */
+export class PairsView {
+  constructor(private block: ArrayBuffer) {}
+
+  get(name: string): string | null {
+    const total = <usize>this.block.byteLength;
+    if (total < 4) return null;
+    const base = changetype<usize>(this.block);
+    const count = <usize>load<u32>(base);
+    if (count > (total - 4) / 8) return null;
+    const wanted = String.UTF8.encode(name);
+    const wantedPtr = changetype<usize>(wanted);
+    const wantedSize = <usize>wanted.byteLength;
+    let data: usize = 4 + count * 8;
+    for (let i: usize = 0; i < count; i++) {
+      const keySize = <usize>load<u32>(base + 4 + i * 8);
+      const valueSize = <usize>load<u32>(base + 8 + i * 8);
+      if (keySize > total || valueSize > total || data + keySize + valueSize + 2 > total) return null;
+      if (keySize == wantedSize && memory.compare(base + data, wantedPtr, keySize) == 0) {
+        return String.UTF8.decodeUnsafe(base + data + keySize + 1, valueSize);
+      }
+      data += keySize + valueSize + 2;
+    }
+    return null;
+  }
+}

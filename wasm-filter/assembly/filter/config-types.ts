@@ -121,3 +121,23 @@ export class ResponseConfig {
 export class AuditConfig {
   allowSamplePercent: i32 = 1;
 }
+
+/** Reporting to the cluster-wide extraction detector (absent: nothing is recorded or sent). */
+export class DetectorConfig {
+  enabled: bool = false;
+  cluster: string = "";
+  authority: string = "";
+  path: string = "";
+  token: string = "";
+  flushMilliseconds: u32 = 2000;
+  maxRecords: i32 = 1024;
+  timeoutMilliseconds: u32 = 1000;
+}
+
+/** A block or throttle on one client until `expiresAtNs` (the filter enforces the expiry itself). */
+export class Restriction {
+  block: bool = false;
+  expiresAtNs: u64 = 0;
+  /** The throttle bucket, built once at configure. */
+  limits: Limit[] = [];
+}

@@ -5,8 +5,8 @@ import { JsonKind, JsonValue, parseJson, JsonLimits, JsonError, compilePath, Jso
 import { compileGlob } from "../util/glob";
 import { lowerAscii } from "../util/ascii";
 import {
-  AccessRule, ApiKeyEntry, AuditConfig, ClaimRequirement, ExtractionConfig, FieldRuleConfig, FieldType,
-  IdentityConfig, PromptConfig, Protocol, ResponseConfig, TierConfig,
+  AccessRule, ApiKeyEntry, AuditConfig, ClaimRequirement, DetectorConfig, ExtractionConfig, FieldRuleConfig, FieldType,
+  IdentityConfig, PromptConfig, Protocol, ResponseConfig, Restriction, TierConfig,
 } from "./config-types";
 import { claimPath } from "./claims";
 import { Limit, NS_PER_SECOND } from "./quota";
@@ -43,6 +43,9 @@ export class FilterConfig {
   probabilityPaths: JsonPath[] = [];
   stripPaths: JsonPath[] = [];
   audit: AuditConfig = new AuditConfig();
+  detector: DetectorConfig = new DetectorConfig();
+  /** Client id → its restriction. */
+  restrictions: Map<string, Restriction> = new Map();
 }
 
 /** The config, or the first problem found (`field: what is wrong`). */
@@ -225,6 +228,10 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   const audit = r.obj(root.get("audit"), "config.audit");
   c.audit.allowSamplePercent = <i32>r.int(audit, "allowSamplePercent", "config.audit", true, 0);
   if (c.audit.allowSamplePercent > 100) r.fail("config.audit.allowSamplePercent", "must be at most 100");
+  const det = r.optObj(root, "detector", "config");
+  if (det !== null) readDetector(r, det, c.detector);
+  const restrictions = r.objects(root, "restrictions", "config", false);
+  for (let i = 0; i < restrictions.length; i++) readRestriction(r, restrictions[i], "config.restrictions[" + i.toString() + "]", c.restrictions);
   crossCheck(r, c);
   if (r.error.length > 0) {
     res.error = r.error;
@@ -417,6 +424,37 @@ function readExtraction(r: Reader, o: JsonValue, e: ExtractionConfig): void {
     const rpm = <f64>e.throttleRequestsPerMinute;
     e.throttleLimits = [new Limit(rpm, 60 * NS_PER_SECOND, rpm, false)];
   }
+}
+
+function readDetector(r: Reader, o: JsonValue, d: DetectorConfig): void {
+  const f = "config.detector";
+  d.enabled = true;
+  d.cluster = r.str(o, "cluster", f);
+  d.authority = r.str(o, "authority", f);
+  d.path = r.str(o, "path", f);
+  d.token = r.str(o, "token", f);
+  d.flushMilliseconds = <u32>r.int(o, "flushMilliseconds", f, true, 2000);
+  d.maxRecords = <i32>r.int(o, "maxRecords", f, true, 1024);
+  d.timeoutMilliseconds = <u32>r.int(o, "timeoutMilliseconds", f, true, 1000);
+  if (d.cluster.length == 0 || !d.path.startsWith("/")) r.fail(f, "needs a cluster and a path starting with /");
+  if (d.flushMilliseconds < 100 || d.flushMilliseconds > 60000) r.fail(f + ".flushMilliseconds", "must be 100-60000");
+  if (d.maxRecords < 1 || d.maxRecords > 4096) r.fail(f + ".maxRecords", "must be 1-4096");
+}
+
+function readRestriction(r: Reader, o: JsonValue, f: string, into: Map<string, Restriction>): void {
+  const client = r.str(o, "client", f);
+  const action = r.str(o, "action", f);
+  const x = new Restriction();
+  if (action == "block") x.block = true;
+  else if (action != "throttle") r.fail(f + ".action", "must be block or throttle");
+  const rpm = r.int(o, "requestsPerMinute", f, action == "throttle", 0);
+  if (action == "throttle" && rpm == 0) r.fail(f + ".requestsPerMinute", "must be positive");
+  if (rpm > 0) x.limits = [new Limit(<f64>rpm, 60 * NS_PER_SECOND, <f64>rpm, false)];
+  x.expiresAtNs = <u64>r.int(o, "expiresAtMs", f, true, 0) * 1_000_000;
+  if (client.length == 0) r.fail(f + ".client", "must not be empty");
+  // Two restrictions for one client: the stricter one (a block) wins.
+  if (into.has(client) && into.get(client).block) return;
+  into.set(client, x);
 }
 
 /** References between sections, checked once so request paths can trust them. */

@@ -2,7 +2,8 @@
 // final once made; denials are local replies with a stable reason code, a metric and an audit line.
 import {
   BufferType, FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus, getBufferBytes, getCurrentTimeNanoseconds,
-  getHeaderMapValue, HeaderPair, HttpContext, MapType, removeHeaderMapValue, replaceHeaderMapValue, sendLocalResponse, setBufferBytes,
+  getHeaderMapView, HeaderPair, HttpContext, MapType, PairsView, removeHeaderMapValue, replaceHeaderMapValue, sendLocalResponse,
+  setBufferBytes,
 } from "../abi";
 import { lowerAscii } from "../util/ascii";
 import { AuditRecord, writeAudit } from "./audit";
@@ -21,6 +22,7 @@ import { QuotaOutcome } from "./quota";
 import { quotaKey, settleShared, takeShared } from "./quota-store";
 import { Reason, reasonCode, reasonStatus } from "./reasons";
 import { hardenResponse } from "./response";
+import { sketchJson } from "./sketch";
 import { ModelGuardRoot } from "./root";
 
 const NO_REASON: i32 = -1;
@@ -45,6 +47,11 @@ export class ModelGuardHttp extends HttpContext {
   private tokenEstimate: f64 = 0;
   private rewriteResponse: bool = false;
   private extractionScore: i32 = -1;
+  private nowNs: u64 = 0;
+  /** What the detector gets about this stream: the status the client saw, the reason, the sketch. */
+  private finalStatus: i32 = 0;
+  private denyCode: string = "";
+  private sketch: StaticArray<f64> | null = null;
 
   constructor(contextId: u32, private mg: ModelGuardRoot) {
     super(contextId, mg);
@@ -53,17 +60,19 @@ export class ModelGuardHttp extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
     const cfg = this.mg.config;
     if (cfg === null) return this.denyHeaders(null, Reason.ConfigInvalid);
-    const m = getHeaderMapValue(MapType.HttpRequestHeaders, ":method");
-    const p = getHeaderMapValue(MapType.HttpRequestHeaders, ":path");
+    // One hostcall for every header this stream needs (see PairsView).
+    const headers = getHeaderMapView(MapType.HttpRequestHeaders);
+    const m = headers.get(":method");
+    const p = headers.get(":path");
     this.method = m === null ? "" : m;
     this.path = p === null ? "" : pathOnly(p);
-    this.contentType = getHeaderMapValue(MapType.HttpRequestHeaders, "content-type");
-    const rid = getHeaderMapValue(MapType.HttpRequestHeaders, "x-request-id");
+    this.contentType = headers.get("content-type");
+    const rid = headers.get("x-request-id");
     this.requestId = rid === null ? "" : rid;
 
     const claims = new ClaimReader();
     this.claims = claims;
-    const apiKey = cfg.identity.apiKeyHeader.length > 0 ? getHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.apiKeyHeader) : null;
+    const apiKey = cfg.identity.apiKeyHeader.length > 0 ? headers.get(cfg.identity.apiKeyHeader) : null;
     const idr = identify(cfg.identity, apiKey, claims);
     if (idr.failed) return this.failHeaders(cfg);
     const id = idr.identity;
@@ -76,7 +85,7 @@ export class ModelGuardHttp extends HttpContext {
     if (cfg.identity.clientHeader.length > 0) replaceHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.clientHeader, id.client);
     if (cfg.identity.tierHeader.length > 0) replaceHeaderMapValue(MapType.HttpRequestHeaders, cfg.identity.tierHeader, id.tier);
 
-    const early = this.checkContentHeaders(cfg, endOfStream);
+    const early = this.checkContentHeaders(cfg, headers, endOfStream);
     if (early != NO_REASON) return this.denyHeaders(cfg, <Reason>early);
 
     const fromPath = modelFromPath(cfg.protocol, p === null ? "" : p);
@@ -126,12 +135,14 @@ export class ModelGuardHttp extends HttpContext {
   }
 
   onResponseHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
-    const status = getHeaderMapValue(MapType.HttpResponseHeaders, ":status");
+    const headers = getHeaderMapView(MapType.HttpResponseHeaders);
+    const status = headers.get(":status");
+    if (!this.denied && status !== null) this.finalStatus = <i32>parseLength(status);
     if (status == "429") {
       // A 429 from Envoy's global ratelimit filter (after this one in the chain) carries the
       // shared counter's headers: keep them, and give the client the Retry-After it lacks.
-      const reset = getHeaderMapValue(MapType.HttpResponseHeaders, "x-ratelimit-reset");
-      if (reset !== null && getHeaderMapValue(MapType.HttpResponseHeaders, "retry-after") === null) {
+      const reset = headers.get("x-ratelimit-reset");
+      if (reset !== null && headers.get("retry-after") === null) {
         replaceHeaderMapValue(MapType.HttpResponseHeaders, "retry-after", reset);
       }
       return FilterHeadersStatus.Continue;
@@ -144,10 +155,13 @@ export class ModelGuardHttp extends HttpContext {
     }
     const cfg = this.mg.config;
     if (cfg === null || this.denied || endOfStream) return FilterHeadersStatus.Continue;
+    // Only inference answers (the request named a model) carry probabilities or token usage;
+    // anything else (a model list, health) is not buffered.
+    if (this.model.length == 0) return FilterHeadersStatus.Continue;
     const t = this.tier;
     const settle = t !== null && t.hasTokenBudget;
     if (cfg.response.enabled || settle) {
-      const ct = getHeaderMapValue(MapType.HttpResponseHeaders, "content-type");
+      const ct = headers.get("content-type");
       if (ct !== null && isJson(ct)) {
         this.rewriteResponse = true;
         // The body may change length; let Envoy frame it.
@@ -176,7 +190,14 @@ export class ModelGuardHttp extends HttpContext {
 
   onLog(): void {
     const cfg = this.mg.config;
-    if (cfg === null || this.denied || !this.decided) return;
+    if (cfg === null || !this.decided) return;
+    const reporter = this.mg.reporter;
+    const id = this.identity;
+    if (reporter !== null && id !== null) {
+      const now = this.nowNs != 0 ? this.nowNs : getCurrentTimeNanoseconds();
+      reporter.record(id.client, id.tier, <i64>(now / 1_000_000), this.model, this.finalStatus, this.denyCode, this.sketch);
+    }
+    if (this.denied) return;
     this.mg.sequence++;
     const pct = <u64>cfg.audit.allowSamplePercent;
     if (pct == 0) return;
@@ -187,8 +208,8 @@ export class ModelGuardHttp extends HttpContext {
   // ---- decisions ------------------------------------------------------------------------
 
   /** Size and media type from the headers, before any byte of the body is read. */
-  private checkContentHeaders(cfg: FilterConfig, endOfStream: bool): i32 {
-    const cl = getHeaderMapValue(MapType.HttpRequestHeaders, "content-length");
+  private checkContentHeaders(cfg: FilterConfig, headers: PairsView, endOfStream: bool): i32 {
+    const cl = headers.get("content-length");
     if (cl !== null) {
       const n = parseLength(cl);
       if (n < 0) return <i32>Reason.FieldInvalid;
@@ -234,6 +255,8 @@ export class ModelGuardHttp extends HttpContext {
       this.authorized = true;
     }
     this.tokenEstimate = outcome.tokenEstimate;
+    const root = outcome.root;
+    if (this.mg.reporter !== null && root !== null) this.sketch = sketchJson(root);
     const reason = this.admit(cfg, bytes);
     if (reason != NO_REASON) {
       this.denyData(cfg, <Reason>reason);
@@ -248,6 +271,11 @@ export class ModelGuardHttp extends HttpContext {
     const tier = this.tier;
     if (id === null || tier === null) return <i32>Reason.InternalError;
     const now = getCurrentTimeNanoseconds();
+    this.nowNs = now;
+    if (cfg.restrictions.size > 0 && cfg.restrictions.has(id.client)) {
+      const why = this.restricted(cfg, id.client, now);
+      if (why != NO_REASON) return why;
+    }
     if (cfg.extraction.enabled) {
       const ptr = body === null ? changetype<usize>(this.path) : body.dataStart;
       const len = body === null ? this.path.length << 1 : body.length;
@@ -269,6 +297,18 @@ export class ModelGuardHttp extends HttpContext {
     this.decided = true;
     Metrics.inc(this.mg.metrics.allowed);
     return NO_REASON;
+  }
+
+  /** A detector (or administrator) restriction on this client, until it expires. */
+  private restricted(cfg: FilterConfig, client: string, now: u64): i32 {
+    const r = cfg.restrictions.get(client);
+    if (now >= r.expiresAtNs) return NO_REASON;
+    if (r.block) return <i32>Reason.ClientBlocked;
+    const q = takeShared("mg/r/" + cfg.policy + "/" + client, r.limits, now, 0);
+    if (q === null) return this.failReason(cfg);
+    if (q.allowed) return NO_REASON;
+    this.quota = q;
+    return <i32>Reason.ClientThrottled;
   }
 
   private settle(cfg: FilterConfig, used: f64): void {
@@ -311,10 +351,12 @@ export class ModelGuardHttp extends HttpContext {
     this.awaitingBody = false;
     const status = reasonStatus(reason);
     const code = reasonCode(reason);
+    this.finalStatus = <i32>status;
+    this.denyCode = code;
     this.mg.metrics.deny(reason);
     const headers: HeaderPair[] = [new HeaderPair("content-type", "application/json"), new HeaderPair("x-modelguard-reason", code)];
     const q = this.quota;
-    if ((reason == Reason.QuotaExceeded || reason == Reason.TokenBudgetExceeded) && q !== null) {
+    if ((reason == Reason.QuotaExceeded || reason == Reason.TokenBudgetExceeded || reason == Reason.ClientThrottled) && q !== null) {
       headers.push(new HeaderPair("retry-after", q.retryAfterSeconds.toString()));
       headers.push(new HeaderPair("x-ratelimit-limit", q.limit.toString()));
       headers.push(new HeaderPair("x-ratelimit-remaining", "0"));
@@ -357,6 +399,8 @@ function messageFor(r: Reason): string {
     case Reason.ApiKeyInvalid: return "the API key is not valid";
     case Reason.TokenRevoked: return "the credential has been revoked";
     case Reason.QuotaExceeded: return "request quota exceeded; retry later";
+    case Reason.ClientThrottled: return "this client is throttled for a while; retry later";
+    case Reason.ClientBlocked: return "this client is blocked for a while";
     case Reason.TokenBudgetExceeded: return "token budget exceeded; retry later";
     case Reason.BodyTooLarge: return "request body too large";
     case Reason.ContentTypeUnsupported: return "unsupported content type";

@@ -10,6 +10,8 @@ export class Metrics {
   configRejected: u32 = METRIC_UNDEFINED;
   extractionFlagged: u32 = METRIC_UNDEFINED;
   responsesHardened: u32 = METRIC_UNDEFINED;
+  reportsSent: u32 = METRIC_UNDEFINED;
+  reportsFailed: u32 = METRIC_UNDEFINED;
   denied: StaticArray<u32> = new StaticArray<u32>(REASON_COUNT);
 
   define(): void {
@@ -18,6 +20,8 @@ export class Metrics {
     this.configRejected = defineMetric(MetricType.Counter, "modelguard_config_rejected");
     this.extractionFlagged = defineMetric(MetricType.Counter, "modelguard_extraction_flagged");
     this.responsesHardened = defineMetric(MetricType.Counter, "modelguard_responses_hardened");
+    this.reportsSent = defineMetric(MetricType.Counter, "modelguard_detector_reports_sent");
+    this.reportsFailed = defineMetric(MetricType.Counter, "modelguard_detector_reports_failed");
     for (let i = 0; i < REASON_COUNT; i++) {
       this.denied[i] = defineMetric(MetricType.Counter, "modelguard_requests_denied_" + reasonCode(<Reason>i));
     }

@@ -18,6 +18,8 @@ export class BodyOutcome {
   model: string | null = null;
   /** Tokens to reserve against the tier's budgets until the response settles them. */
   tokenEstimate: f64 = 0;
+  /** The parsed body when it passed (the detector's sketch is taken from it). */
+  root: JsonValue | null = null;
 }
 
 function denied(reason: Reason): BodyOutcome {
@@ -45,6 +47,7 @@ export function checkBody(cfg: FilterConfig, body: Uint8Array, isJson: bool, max
   const root = parsed.value;
   if (parsed.error != JsonError.None || root === null) return denied(jsonReason(parsed.error));
   const out = new BodyOutcome();
+  out.root = root;
   if (root.isObject()) {
     const m = root.get("model");
     if (m !== null && m.isString() && m.asString().length > 0) out.model = m.asString();

@@ -34,11 +34,13 @@ export enum Reason {
   PromptTooLong = 29,
   ExtractionThrottled = 30,
   ExtractionBlocked = 31,
-  InternalError = 32,
-  ConfigInvalid = 33,
+  ClientThrottled = 32,
+  ClientBlocked = 33,
+  InternalError = 34,
+  ConfigInvalid = 35,
 }
 
-export const REASON_COUNT: i32 = 34;
+export const REASON_COUNT: i32 = 36;
 
 const CODES: string[] = [
   "unauthenticated",
@@ -73,6 +75,8 @@ const CODES: string[] = [
   "prompt_too_long",
   "extraction_throttled",
   "extraction_blocked",
+  "client_throttled",
+  "client_blocked",
   "internal_error",
   "config_invalid",
 ];
@@ -108,6 +112,8 @@ const STATUSES: StaticArray<u32> = [
   400,
   400,
   413,
+  429,
+  403,
   429,
   403,
   500,

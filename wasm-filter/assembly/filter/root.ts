@@ -1,16 +1,23 @@
 // The plugin's root context: parses the configuration once per VM and creates one HTTP context
 // per stream. A configuration it cannot read is refused (Envoy then fails the plugin closed), and
 // streams created without a configuration are denied.
-import { BufferType, getBufferBytes, HttpContext, log, LogLevel, RootContext } from "../abi";
+import {
+  BufferType, getBufferBytes, getCurrentTimeNanoseconds, getHeaderMapView, getProperty, HeaderPair, httpCall, HttpContext, lastStatus, log,
+  LogLevel, MapType, RootContext, setTickPeriodMilliseconds, WasmResult,
+} from "../abi";
 import { FilterConfig, parseConfig } from "./config";
 import { ModelGuardHttp } from "./http";
 import { Metrics } from "./metrics";
+import { Reporter } from "./reporter";
 
 export class ModelGuardRoot extends RootContext {
   config: FilterConfig | null = null;
   metrics: Metrics = new Metrics();
   /** Per-VM counter that makes audit sampling deterministic without a random source. */
   sequence: u64 = 0;
+  /** Records for the cluster-wide detector; null when the policy does not report. */
+  reporter: Reporter | null = null;
+  private source: string = "";
 
   onConfigure(size: usize): bool {
     this.metrics.define();
@@ -22,8 +29,40 @@ export class ModelGuardRoot extends RootContext {
     const cfg = res.config;
     if (cfg === null) return this.reject(res.error);
     this.config = cfg;
+    this.reporter = null;
+    if (cfg.detector.enabled) {
+      this.reporter = new Reporter(cfg.detector.maxRecords);
+      const node = getProperty(["node", "id"]);
+      this.source = node === null || node.byteLength == 0 ? "unknown" : String.UTF8.decode(node);
+      setTickPeriodMilliseconds(cfg.detector.flushMilliseconds);
+    }
     log(LogLevel.Info, "modelguard: configured for policy " + cfg.policy);
     return true;
+  }
+
+  /** Sends what the reporter holds; a failed send loses that batch (counted), never a request. */
+  onTick(): void {
+    const cfg = this.config;
+    const reporter = this.reporter;
+    if (cfg === null || reporter === null) return;
+    const body = reporter.take(cfg.policy, this.source, <i64>(getCurrentTimeNanoseconds() / 1_000_000));
+    if (body === null) return;
+    const d = cfg.detector;
+    const headers: HeaderPair[] = [
+      new HeaderPair(":method", "POST"),
+      new HeaderPair(":path", d.path),
+      new HeaderPair(":authority", d.authority),
+      new HeaderPair("content-type", "application/json"),
+      new HeaderPair("authorization", "Bearer " + d.token),
+    ];
+    httpCall(d.cluster, headers, String.UTF8.encode(body), [], d.timeoutMilliseconds);
+    if (lastStatus != WasmResult.Ok) Metrics.inc(this.metrics.reportsFailed);
+  }
+
+  onHttpCallResponse(token: u32, numHeaders: u32, bodySize: usize, numTrailers: u32): void {
+    const status = getHeaderMapView(MapType.HttpCallResponseHeaders).get(":status");
+    if (status !== null && status.length == 3 && status.charCodeAt(0) == 0x32) Metrics.inc(this.metrics.reportsSent);
+    else Metrics.inc(this.metrics.reportsFailed);
   }
 
   private reject(why: string): bool {
