@@ -118,9 +118,10 @@ export class TestCluster {
 export const POLICY: Resource = { apiVersion: "modelguard.dev/v1alpha1", kind: "ModelEndpointPolicy", plural: "modelendpointpolicies" };
 export const DEPLOYMENT: Resource = { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments" };
 export const SECRET: Resource = { apiVersion: "v1", kind: "Secret", plural: "secrets" };
+export const RESTRICTION: Resource = { apiVersion: "modelguard.dev/v1alpha1", kind: "ClientRestriction", plural: "clientrestrictions" };
 
 export function resourceOf(o: ApiObject): Resource {
-  for (const r of [POLICY, DEPLOYMENT, SECRET, ...MANAGED_RESOURCES]) if (r.apiVersion === o.apiVersion && r.kind === o.kind) return r;
+  for (const r of [POLICY, DEPLOYMENT, SECRET, RESTRICTION, ...MANAGED_RESOURCES]) if (r.apiVersion === o.apiVersion && r.kind === o.kind) return r;
   throw new Error(`no resource for ${String(o.apiVersion)}/${String(o.kind)}`);
 }
 
