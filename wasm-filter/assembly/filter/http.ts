@@ -12,14 +12,14 @@ import { ClaimReader } from "./claims";
 import { FilterConfig } from "./config";
 import { TierConfig } from "./config-types";
 import { fingerprint, simhash } from "./extraction";
-import { checkExtraction, ExtractionDecision } from "./extraction-store";
+import { admitClient, ClientOutcome, settleClient } from "./client-store";
 import { Identity, identify } from "./identity";
 import { ObjectText } from "./json-text";
 import { Metrics } from "./metrics";
 import { modelFromPath, modelInBody, pathClaimsModel, pathOnly } from "./model";
 import { BodyOutcome, checkBody } from "./payload";
 import { QuotaOutcome } from "./quota";
-import { quotaKey, settleShared, takeShared } from "./quota-store";
+import { takeShared } from "./quota-store";
 import { Reason, reasonCode, reasonStatus } from "./reasons";
 import { hardenResponse } from "./response";
 import { sketchJson } from "./sketch";
@@ -276,23 +276,33 @@ export class ModelGuardHttp extends HttpContext {
       const why = this.restricted(cfg, id.client, now);
       if (why != NO_REASON) return why;
     }
-    if (cfg.extraction.enabled) {
-      const ptr = body === null ? changetype<usize>(this.path) : body.dataStart;
-      const len = body === null ? this.path.length << 1 : body.length;
-      const x: ExtractionDecision = checkExtraction(cfg, id.client, now, fingerprint(ptr, len), simhash(ptr, len));
-      if (x.failed) return this.failReason(cfg);
-      this.extractionScore = x.score;
-      if (x.newlyFlagged) {
-        Metrics.inc(this.mg.metrics.extractionFlagged);
-        this.audit(cfg, "flag", "extraction_suspected", 0);
+    const extraction = cfg.extraction.enabled ? cfg.extraction : null;
+    if (extraction !== null || tier.limits.length > 0) {
+      let fp: u64 = 0;
+      let sh: u64 = 0;
+      if (extraction !== null) {
+        const ptr = body === null ? changetype<usize>(this.path) : body.dataStart;
+        const len = body === null ? this.path.length << 1 : body.length;
+        fp = fingerprint(ptr, len);
+        sh = simhash(ptr, len);
       }
-      if (x.deny != NO_REASON) return x.deny;
-    }
-    if (tier.limits.length > 0) {
-      const q = takeShared(quotaKey(cfg.policy, tier.name, id.client), tier.limits, now, this.tokenEstimate);
-      if (q === null) return this.failReason(cfg);
-      this.quota = q;
-      if (!q.allowed) return q.byTokens ? <i32>Reason.TokenBudgetExceeded : <i32>Reason.QuotaExceeded;
+      const c: ClientOutcome = admitClient(cfg.policy, id.client, tier.name, tier.limits, extraction, now, this.tokenEstimate, fp, sh);
+      if (c.failed) return this.failReason(cfg);
+      const x = c.extraction;
+      if (x !== null) {
+        this.extractionScore = x.score;
+        if (x.newlyFlagged) {
+          Metrics.inc(this.mg.metrics.extractionFlagged);
+          this.audit(cfg, "flag", "extraction_suspected", 0);
+        }
+        if (x.blocked) return <i32>Reason.ExtractionBlocked;
+        if (c.throttled) return <i32>Reason.ExtractionThrottled;
+      }
+      const q = c.quota;
+      if (q !== null) {
+        this.quota = q;
+        if (!q.allowed) return q.byTokens ? <i32>Reason.TokenBudgetExceeded : <i32>Reason.QuotaExceeded;
+      }
     }
     this.decided = true;
     Metrics.inc(this.mg.metrics.allowed);
@@ -315,7 +325,7 @@ export class ModelGuardHttp extends HttpContext {
     const id = this.identity;
     const tier = this.tier;
     if (id === null || tier === null || !tier.hasTokenBudget) return;
-    settleShared(quotaKey(cfg.policy, tier.name, id.client), tier.limits, getCurrentTimeNanoseconds(), this.tokenEstimate - used);
+    settleClient(cfg.policy, id.client, tier.name, tier.limits, getCurrentTimeNanoseconds(), this.tokenEstimate - used);
   }
 
   /** Internal failure: the failure mode decides. Returns NO_REASON when failing open. */

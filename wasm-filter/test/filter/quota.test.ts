@@ -65,7 +65,7 @@ describe("request quotas", () => {
       // Every third read, another VM runs a whole request between this VM's read and its
       // conditional write: the write must then fail its CAS and retry on fresh data.
       f.host.sharedData.afterGet = (_vmId: string, key: string) => {
-        if (nested || !key.startsWith("mg/q/") || ++gets % 3 !== 0) return;
+        if (nested || !key.startsWith("mg/c/") || ++gets % 3 !== 0) return;
         nested = true;
         try {
           injected++;
