@@ -65,6 +65,7 @@ replaces() {
     echo "$json" >&2
     exit 1
   fi
+  # shellcheck disable=SC2016 # ${...} below is a JavaScript template literal, not a shell expansion
   node -e 'const mod = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const at = (m) => m.Path + (m.Version ? "@" + m.Version : "");
 for (const r of mod.Replace ?? []) {
