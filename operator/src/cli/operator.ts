@@ -1,9 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Controller } from "../controller/controller.js";
+import { DetectorService } from "../controller/detector-service.js";
+import { EventRecorder } from "../controller/events.js";
+import { parseConfigMapRef, type ConfigMapRef } from "../controller/ratelimit-sync.js";
+import { ExtractionDetector } from "../detector/index.js";
 import { startHttpServer, type RunningHttpServer } from "../controller/http-server.js";
 import { errorText, jsonLogger } from "../controller/log.js";
 import { OperatorMetrics } from "../controller/metrics.js";
@@ -15,12 +19,18 @@ export const OPERATOR_USAGE = `Usage: modelguard operator [--kubeconfig <path>] 
                            [--workers <n>] [--resync-period <seconds>]
                            [--leader-elect] [--leader-election-namespace <ns>] [--leader-election-id <name>]
                            [--lease-duration <s>] [--renew-deadline <s>] [--retry-period <s>]
+                           [--detector-url <http://service:port> --detector-key-file <path>]
+                           [--ratelimit-config-map <namespace>/<name>]
 
 Runs the controller: watches ModelEndpointPolicies, annotated Deployments and referenced Secrets,
 server-side applies the Istio and rate-limit objects, prunes stale ones and writes status.
 Without --kubeconfig it uses the in-cluster ServiceAccount (or $KUBECONFIG / ~/.kube/config).
 Serves /healthz, /readyz, /metrics and the filter at /wasm/<sha256>.wasm on --metrics-addr
-(default :8080). SIGTERM or SIGINT: finish queued work, release the Lease, exit 0.`;
+(default :8080). With --detector-url (this operator's Service URL as sidecars reach it) and
+--detector-key-file (a secret of at least 32 bytes), policies with \`detection\` make their sidecars
+report traffic to POST /v1/reports, and the detector answers findings with Events and
+ClientRestrictions. With --ratelimit-config-map, every policy's descriptors for Envoy's ratelimit
+service are gathered into that (existing) ConfigMap, one key per policy. SIGTERM or SIGINT: finish queued work, release the Lease, exit 0.`;
 
 export interface OperatorArgs {
   kubeconfig?: string;
@@ -36,6 +46,9 @@ export interface OperatorArgs {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+  detectorUrl?: string;
+  detectorKeyFile?: string;
+  ratelimitConfigMap?: ConfigMapRef;
 }
 
 const seconds = (name: string, v: string | undefined, def: number): number => {
@@ -62,6 +75,9 @@ export function parseOperatorArgs(argv: string[]): OperatorArgs {
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
       "retry-period": { type: "string" },
+      "detector-url": { type: "string" },
+      "detector-key-file": { type: "string" },
+      "ratelimit-config-map": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -77,8 +93,23 @@ export function parseOperatorArgs(argv: string[]): OperatorArgs {
   if (!(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
     throw new UsageError("leader election needs --retry-period < --renew-deadline < --lease-duration");
   }
+  const detectorUrl = values["detector-url"];
+  const detectorKeyFile = values["detector-key-file"];
+  if ((detectorUrl === undefined) !== (detectorKeyFile === undefined)) throw new UsageError("--detector-url and --detector-key-file go together");
+  if (detectorUrl !== undefined && !/^http:\/\/[^/:]+(:\d+)?\/?$/.test(detectorUrl)) throw new UsageError("--detector-url must be http://<host>[:<port>]");
+  let ratelimitConfigMap: ConfigMapRef | undefined;
+  if (values["ratelimit-config-map"] !== undefined) {
+    try {
+      ratelimitConfigMap = parseConfigMapRef(values["ratelimit-config-map"]);
+    } catch (err) {
+      throw new UsageError(`--ratelimit-config-map: ${errorText(err)}`);
+    }
+  }
   return {
     ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(ratelimitConfigMap ? { ratelimitConfigMap } : {}),
+    ...(detectorUrl !== undefined ? { detectorUrl: detectorUrl.replace(/\/$/, "") } : {}),
+    ...(detectorKeyFile !== undefined ? { detectorKeyFile } : {}),
     metricsAddr: values["metrics-addr"],
     ...(values["wasm-url"] !== undefined ? { wasmUrl: values["wasm-url"] } : {}),
     ...(sha !== undefined ? { wasmSha256: sha } : {}),
@@ -113,7 +144,18 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
   if (wasm.warning) log.warn(wasm.warning);
   const identity = `${hostname()}-${randomBytes(4).toString("hex")}`;
   const metrics = new OperatorMetrics({ processMetrics: true });
+  let detector: { url: string; key: string } | undefined;
+  if (args.detectorUrl !== undefined && args.detectorKeyFile !== undefined) {
+    const key = readFileSync(args.detectorKeyFile, "utf8").trim();
+    if (key.length < 32) {
+      log.error("the detector key must be at least 32 characters", { file: args.detectorKeyFile });
+      return 1;
+    }
+    detector = { url: args.detectorUrl, key };
+  }
   const controller = new Controller({
+    ...(detector ? { detector } : {}),
+    ...(args.ratelimitConfigMap ? { ratelimitConfigMap: args.ratelimitConfigMap } : {}),
     kubeConfig: loadKubeConfig(args.kubeconfig),
     wasm: wasm.ref,
     workers: args.workers,
@@ -139,6 +181,18 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
       ? { path: localModule, sha256: wasm.ref.sha256 }
       : undefined;
   if (servedModule === undefined) log.info("not serving a filter module: WasmPlugins fetch it from --wasm-url", { wasmUrl: wasm.ref.url });
+  const detection = detector
+    ? new DetectorService({
+        detector: new ExtractionDetector(),
+        key: detector.key,
+        client: controller.client,
+        policies: controller.caches.policies,
+        recorder: new EventRecorder(controller.client),
+        metrics,
+        log,
+        isLeader: () => controller.isLeader(),
+      })
+    : undefined;
   let http: RunningHttpServer | undefined;
   let stopping = false;
   try {
@@ -150,6 +204,7 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
       // Serve the local module only if it is the one the WasmPlugins pin; with --wasm-url and
       // --wasm-sha256 it may be a different build hosted elsewhere.
       ...(servedModule !== undefined ? { wasm: servedModule } : {}),
+      ...(detection ? { reports: (body: Buffer, auth: string | undefined) => detection.handleReport(body, auth) } : {}),
     });
   } catch (err) {
     log.error("could not start the HTTP server", { addr: args.metricsAddr, error: errorText(err) });
@@ -157,6 +212,7 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
   }
   log.info("starting", { identity, http: http.url, wasmUrl: wasm.ref.url, leaderElection: args.leaderElect });
   controller.start();
+  detection?.start();
 
   const reason = await new Promise<"signal" | "lost">((resolve) => {
     const onSignal = (sig: NodeJS.Signals) => {
@@ -168,6 +224,7 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
     void controller.whenLeadershipLost().then(() => resolve("lost"));
   });
   stopping = true;
+  detection?.stop();
   await controller.stop();
   await http.close();
   log.info("stopped", { reason, reconciles: controller.stats.reconciles });

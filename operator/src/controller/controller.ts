@@ -13,6 +13,7 @@ import { keyOf, type ApiObject } from "./objects.js";
 import { reconcile, objectId, statusId, type Caches, type ReconcileContext } from "./reconcile.js";
 import { DEPLOYMENT_RESOURCE, gvk, MANAGED_RESOURCES, POLICY_RESOURCE, resourcePath, RESTRICTION_RESOURCE, SECRET_RESOURCE } from "./resources.js";
 import { asKind, slimDeployment, slimSecret } from "./transforms.js";
+import { RateLimitConfigSync, type ConfigMapRef } from "./ratelimit-sync.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface ControllerOptions {
@@ -21,6 +22,8 @@ export interface ControllerOptions {
   wasm: WasmModuleRef;
   /** The detector's report endpoint: policies with `detection` tell their sidecars to report there. */
   detector?: DetectorEndpoint;
+  /** The ConfigMap of the shared ratelimit service, kept filled with every policy's descriptors. */
+  ratelimitConfigMap?: ConfigMapRef;
   /** Concurrent reconciles (default 4); one key is never reconciled twice at once. */
   workers?: number;
   /** Every policy is reconciled again this often (default 10 min; 0 turns it off). */
@@ -64,6 +67,7 @@ export class Controller {
   private resyncTimer: NodeJS.Timeout | undefined;
   private lostLeadership = false;
   private readonly lostWaiters: (() => void)[] = [];
+  readonly ratelimitSync: RateLimitConfigSync | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
     this.log = opts.logger ?? silentLogger;
@@ -126,6 +130,11 @@ export class Controller {
       log: this.log,
     };
     this.elector = opts.leaderElection ? new LeaderElector(this.client, opts.leaderElection, this.log) : undefined;
+    const configMaps = managed.get("v1/ConfigMap");
+    this.ratelimitSync =
+      opts.ratelimitConfigMap && configMaps
+        ? new RateLimitConfigSync(opts.ratelimitConfigMap, configMaps, this.client, this.log, () => this.isLeader() && this.workers.length > 0)
+        : undefined;
     this.metrics.leader.set(this.elector ? 0 : 1);
   }
 
@@ -187,6 +196,7 @@ export class Controller {
     this.resyncAll();
     const n = this.opts.workers ?? 4;
     this.workers = Array.from({ length: n }, () => this.worker());
+    this.ratelimitSync?.schedule();
     const period = this.opts.resyncPeriodMs ?? 600_000;
     if (period > 0) {
       this.resyncTimer = setInterval(() => this.resyncAll(), period);
@@ -242,6 +252,7 @@ export class Controller {
    */
   async stop(timeoutMs = 20_000): Promise<void> {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.ratelimitSync?.stop();
     this.queue.shutDown(!this.lostLeadership);
     const drained = Promise.all(this.workers);
     const timeout = new AbortController();

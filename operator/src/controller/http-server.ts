@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
+import { REPORT_PATH } from "../translate/detection.js";
 
 export interface HttpServerOptions {
   /** host:port; `:8080` listens on every interface, `127.0.0.1:0` on a free local port. */
@@ -14,7 +15,12 @@ export interface HttpServerOptions {
   healthy: () => boolean;
   /** The compiled filter, served at /wasm/<sha256>.wasm for WasmPlugins to fetch. */
   wasm?: { path: string; sha256: string };
+  /** Handles POST /v1/reports (sidecar traffic reports for the extraction detector). */
+  reports?: (body: Buffer, authorization: string | undefined) => { status: number; body: string };
 }
+
+/** Largest report body accepted (a full report of 4096 records is about 1.5 MB). */
+const MAX_REPORT_BYTES = 4 << 20;
 
 export interface RunningHttpServer {
   readonly port: number;
@@ -46,6 +52,27 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8" });
       res.end(body);
     };
+    if (path === REPORT_PATH && o.reports) {
+      if (req.method !== "POST") return text(405, "method not allowed\n");
+      const handle = o.reports;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_REPORT_BYTES) {
+          text(413, "report too large\n");
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on("end", () => {
+        if (size > MAX_REPORT_BYTES) return;
+        const answer = handle(Buffer.concat(chunks), req.headers.authorization);
+        text(answer.status, answer.body);
+      });
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") return text(405, "method not allowed\n");
     if (path === "/healthz") return o.healthy() ? text(200, "ok\n") : text(503, "unhealthy\n");
     if (path === "/readyz") return o.ready() ? text(200, "ok\n") : text(503, "caches not synced\n");

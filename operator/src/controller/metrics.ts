@@ -49,6 +49,24 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
+  readonly reports = new Counter({
+    name: "modelguard_detector_reports_total",
+    help: "Traffic reports received from sidecars, by result (accepted, invalid, unauthorized).",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly reportRecords = new Counter({
+    name: "modelguard_detector_records_total",
+    help: "Per-request records received in accepted reports.",
+    registers: [this.registry],
+  });
+  readonly findings = new Counter({
+    name: "modelguard_detector_findings_total",
+    help: "Clients the extraction detector flagged, by severity found and action taken (alert, throttle, block).",
+    labelNames: ["severity", "action"] as const,
+    registers: [this.registry],
+  });
+
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "modelguard_" });
   }

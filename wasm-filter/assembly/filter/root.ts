@@ -33,7 +33,10 @@ export class ModelGuardRoot extends RootContext {
     if (cfg.detector.enabled) {
       this.reporter = new Reporter(cfg.detector.maxRecords);
       const node = getProperty(["node", "id"]);
-      this.source = node === null || node.byteLength == 0 ? "unknown" : String.UTF8.decode(node);
+      // Every worker thread has its own VM and reports on its own: the configure time tells them
+      // apart (the detector orders and de-duplicates reports per source).
+      const base = node === null || node.byteLength == 0 ? "unknown" : String.UTF8.decode(node);
+      this.source = base + "#" + getCurrentTimeNanoseconds().toString(16);
       setTickPeriodMilliseconds(cfg.detector.flushMilliseconds);
     }
     log(LogLevel.Info, "modelguard: configured for policy " + cfg.policy);

@@ -40,8 +40,9 @@ function lower(b: u32): u32 {
 function addGram(s: SketchState, p: usize, n: i32): void {
   let h: u32 = 2166136261;
   for (let i = 0; i < n; i++) h = (h ^ lower(<u32>load<u8>(p + <usize>i))) * 16777619;
-  const j = <i32>(h & 15);
-  unchecked((s.str[j] += ((h >> 4) & 1) != 0 ? -1.0 : 1.0));
+  // The top bits: FNV-1a's low bits depend only on the low bits of each byte (case, digits).
+  const j = <i32>(h >> 28);
+  unchecked((s.str[j] += ((h >> 27) & 1) != 0 ? -1.0 : 1.0));
   s.grams++;
 }
 
