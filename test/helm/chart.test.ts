@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LEASE_RESOURCE } from "../../operator/src/controller/resources.js";
+import { reportToken } from "../../operator/src/translate/detection.js";
 import { istioCrdsPath, startControlPlane } from "../harness/kube/index.js";
 import type { ControlPlane } from "../harness/kube/index.js";
 import { pollUntil } from "../harness/poll.js";
@@ -50,12 +51,12 @@ describe("helm lint and template", () => {
     }
   });
 
-  it("renders the default values: CRDs, RBAC, Deployment, Service, test hook; nothing optional", () => {
+  it("renders the default values: CRDs, RBAC, Deployment, Service, detector key Secret, test hook; nothing optional", () => {
     const objs = parse(template());
     const crds = find(objs, "CustomResourceDefinition");
     assert.equal(crds.length, chartCrds().length, "every CRD in crds/");
     const kinds = objs.filter((o) => o.kind !== "CustomResourceDefinition").map((o) => o.kind).sort();
-    assert.deepEqual(kinds, ["ClusterRole", "ClusterRoleBinding", "Deployment", "Pod", "Role", "RoleBinding", "Service", "ServiceAccount"]);
+    assert.deepEqual(kinds, ["ClusterRole", "ClusterRoleBinding", "Deployment", "Pod", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount"]);
     for (const o of objs.filter((x) => x.kind !== "CustomResourceDefinition")) {
       assert.equal(o.metadata.labels?.["app.kubernetes.io/name"], "modelguard", `${o.kind} labels`);
       assert.equal(o.metadata.labels?.["app.kubernetes.io/instance"], RELEASE, `${o.kind} labels`);
@@ -70,6 +71,13 @@ describe("helm lint and template", () => {
     assert.deepEqual(c?.args?.slice(0, 3), ["operator", "--metrics-addr", ":8080"]);
     assert.ok(!c?.args?.includes("--leader-elect"), "one replica: no leader election");
     assert.ok(!c?.args?.includes("--ratelimit-config-map"), "no ratelimit service: no descriptor ConfigMap");
+    // The detector reports to the operator's own Service; its key comes from the chart's Secret.
+    const args = c?.args ?? [];
+    assert.equal(args[args.indexOf("--detector-url") + 1], "http://modelguard.modelguard-system.svc.cluster.local:8080");
+    assert.equal(args[args.indexOf("--detector-key-file") + 1], "/etc/modelguard/detector/key");
+    const [keySecret] = find(objs, "Secret");
+    assert.equal(keySecret?.metadata.name, "modelguard-detector");
+    assert.ok(Buffer.from(String((keySecret as { data?: { key?: string } } | undefined)?.data?.key), "base64").length >= 32, "a key of at least 32 characters");
     assert.equal(c?.securityContext.readOnlyRootFilesystem, true);
     assert.equal(c?.securityContext.runAsNonRoot, true);
     assert.deepEqual(c?.securityContext.capabilities, { drop: ["ALL"] });
@@ -139,6 +147,7 @@ describe("values.schema.json rejects bad values", () => {
     { name: "ratelimit log level", args: ["--set", "ratelimit.logLevel=verbose"], error: /at '\/ratelimit\/logLevel': value must be one of/ },
     { name: "Redis address not host:port", args: ["--set", "ratelimit.redis.url=redis://redis:6379"], error: /at '\/ratelimit\/redis\/url'/ },
     { name: "ratelimit image without a tag", args: ["--set", "ratelimit.image.tag="], error: /at '\/ratelimit\/image\/tag'/ },
+    { name: "detector Secret name", args: ["--set", "detector.existingSecret=Not_A_Name"], error: /at '\/detector\/existingSecret'/ },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -282,7 +291,13 @@ describe("against a real kube-apiserver (server-side dry-run, RBAC, the operator
     const chartArgs = podSpec(deploy).containers[0]?.args ?? [];
     assert.ok(chartArgs.includes("--leader-elect"));
     const port = await freePort();
-    const args = chartArgs.map((a, i) => (chartArgs[i - 1] === "--metrics-addr" ? `127.0.0.1:${String(port)}` : a));
+    // The detector key comes from the chart's Secret in a cluster; here from a file with the same layout.
+    const keyFile = join(dir, "detector-key");
+    const detectorKey = "k".repeat(48);
+    writeFileSync(keyFile, detectorKey, { mode: 0o600 });
+    const local: Record<string, string> = { "--metrics-addr": `127.0.0.1:${String(port)}`, "--detector-key-file": keyFile };
+    const args = chartArgs.map((a, i) => local[chartArgs[i - 1] ?? ""] ?? a);
+    assert.ok(chartArgs.includes("--detector-url"), "the detector is on by default");
     const kubeconfig = join(dir, "operator.kubeconfig");
     writeFileSync(kubeconfig, (await cp.kubeConfigForServiceAccount(NAMESPACE, "modelguard")).exportConfig(), { mode: 0o600 });
     const op = startProcess("modelguard-operator", process.execPath, ["--import", "tsx", "operator/src/cli/main.ts", ...args, "--kubeconfig", kubeconfig], {
@@ -305,6 +320,12 @@ describe("against a real kube-apiserver (server-side dry-run, RBAC, the operator
       await k.waitProgrammed("team-a", "p").catch((err: unknown) => assert.fail(`${String(err)}${explain()}`));
       assert.ok((await k.managedObjects("team-a")).some((o) => o.kind === "WasmPlugin"), explain());
       assert.ok((await k.events("team-a")).some((e) => e.reason === "Programmed"), explain());
+      // The report endpoint takes a report signed for its policy and refuses one signed with another key.
+      const report = JSON.stringify({ version: 1, policy: "team-a/p", source: "pod-1#1", windowStartMs: 1, windowEndMs: 2, dropped: 0, clients: [] });
+      const postReport = (key: string) =>
+        fetch(`http://127.0.0.1:${String(port)}/v1/reports`, { method: "POST", headers: { authorization: `Bearer ${reportToken(key, "team-a/p")}` }, body: report });
+      assert.equal((await postReport(detectorKey)).status, 202, explain());
+      assert.equal((await postReport("x".repeat(48))).status, 401);
       assert.doesNotMatch(op.output(), /forbidden/i, "no API call was refused");
       op.child.kill("SIGTERM");
       assert.equal(await op.exited, 0, explain());

@@ -168,3 +168,10 @@ The Prometheus job label of the operator's metrics: the ServiceMonitor names it 
 {{- define "modelguard.metricsJob" -}}
 {{- default (include "modelguard.fullname" .) .Values.prometheusRule.operatorJob }}
 {{- end }}
+
+{{/*
+The Secret holding the key report tokens are derived from: the user's, or the chart's own.
+*/}}
+{{- define "modelguard.detector.secretName" -}}
+{{- default (printf "%s-detector" (include "modelguard.fullname" .) | trunc 63 | trimSuffix "-") .Values.detector.existingSecret }}
+{{- end }}
