@@ -135,6 +135,17 @@ describe("operator alerts", () => {
     assert.deepEqual([...firing(expr(allFeatures, "ModelGuardReconcileErrors"), slow, "30m").keys()], []);
   });
 
+  it("ModelGuardClientRestricted: the detector throttled or blocked clients; alert-only findings do not fire it", () => {
+    const series = [
+      `  modelguard_detector_findings_total{${job}, pod="op-1", severity="block", action="block"} 0x10 1x20`,
+      `  modelguard_detector_findings_total{${job}, pod="op-1", severity="alert", action="alert"} 0+1x30`,
+      `  modelguard_detector_findings_total{${job}, pod="op-1", severity="block", action="throttle"} 0x30`,
+    ].join("\n");
+    assert.deepEqual([...firing(expr(defaults, "ModelGuardClientRestricted"), series).keys()], ["action=block"]);
+    const alertsOnly = `  modelguard_detector_findings_total{${job}, pod="op-1", severity="alert", action="alert"} 0+1x30`;
+    assert.deepEqual([...firing(expr(defaults, "ModelGuardClientRestricted"), alertsOnly).keys()], []);
+  });
+
   it("ModelGuardOperatorDown: no target of the job up, or no target at all", () => {
     const q = expr(defaults, "ModelGuardOperatorDown");
     assert.equal(firing(q, `  up{${job}, pod="op-1"} 1x30\n  up{${job}, pod="op-2"} 0x30`).size, 0, "one replica up is enough");
@@ -151,7 +162,7 @@ describe("operator alerts", () => {
 
 describe("rendering", () => {
   it("every alert has a severity, a summary and a description; all-features adds labels and runbooks", () => {
-    assert.equal(defaults.size, 6);
+    assert.equal(defaults.size, 7);
     for (const [name, r] of defaults) {
       assert.match(r.labels.severity ?? "", /^(warning|critical)$/, name);
       assert.ok(r.annotations.summary && r.annotations.description, name);
@@ -168,6 +179,6 @@ describe("rendering", () => {
 
   it("a disabled alert is not rendered", () => {
     const some = rules(["--set", "prometheusRule.enabled=true", "--set", "prometheusRule.alerts.noLeader.enabled=false", "--set", "prometheusRule.alerts.denialSpike.enabled=false"]);
-    assert.deepEqual([...some.keys()].sort(), ["ModelGuardExtractionSuspected", "ModelGuardFilterConfigRejected", "ModelGuardOperatorDown", "ModelGuardReconcileErrors"]);
+    assert.deepEqual([...some.keys()].sort(), ["ModelGuardClientRestricted", "ModelGuardExtractionSuspected", "ModelGuardFilterConfigRejected", "ModelGuardOperatorDown", "ModelGuardReconcileErrors"]);
   });
 });
