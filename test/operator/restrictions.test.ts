@@ -42,7 +42,7 @@ describe("ClientRestrictions", () => {
     return (plugin?.spec as { pluginConfig?: FilterConfig } | undefined)?.pluginConfig;
   };
 
-  test("reach the WasmPlugin, expire on time with an Event, and are lifted by deleting them", async () => {
+  test("reach the WasmPlugin, expire on time with an Event, and are lifted by deleting them", async (t) => {
     const ns = "restrict-1";
     await k.createNamespace(ns);
     await k.apply(deployment(ns, "model", "p"));
@@ -55,12 +55,14 @@ describe("ClientRestrictions", () => {
 
     const soon = new Date(Date.now() + 4000).toISOString();
     const later = new Date(Date.now() + 3_600_000).toISOString();
+    const created = Date.now();
     await k.apply(restriction(ns, "block-mallory", { client: "mallory", action: "Block", expiresAt: soon, source: "Detector", reason: "test" }));
     await k.apply(restriction(ns, "throttle-eve", { client: "eve", action: "Throttle", requestsPerMinute: 5, expiresAt: later }));
     const both = await pollUntil(async () => {
       const c = await pluginConfig(ns);
       return c?.restrictions?.length === 2 ? c.restrictions : undefined;
     }, { timeoutMs: 10_000, what: "two restrictions in the WasmPlugin" });
+    t.diagnostic(`ClientRestrictions in the WasmPlugin ${Date.now() - created} ms after the first was created`);
     assert.deepEqual(both.map((r) => [r.client, r.action, r.requestsPerMinute]), [["eve", "throttle", 5], ["mallory", "block", undefined]]);
     assert.equal(both[1]?.expiresAtMs, Date.parse(soon));
 
