@@ -113,6 +113,38 @@ function measure(host: ProxyWasmHost, vm: WasmVm, s: Scenario, iterations: numbe
   return { median: samples[Math.floor(iterations / 2)] ?? 0, p99: samples[Math.floor(iterations * 0.99)] ?? 0 };
 }
 
+const BENCH_DETECTOR = {
+  cluster: "outbound|8080||modelguard.modelguard-system.svc.cluster.local",
+  authority: "modelguard.modelguard-system.svc.cluster.local:8080",
+  path: "/v1/reports",
+  token: "0".repeat(64),
+  flushMilliseconds: 2000,
+  maxRecords: 2048,
+  timeoutMilliseconds: 1000,
+};
+
+/** Like measure, sending (and answering) the report batch every 1,000 requests, untimed, as the tick would. */
+function measureWithFlush(host: ProxyWasmHost, vm: WasmVm, s: Scenario, iterations: number): { median: number; p99: number } {
+  const flush = () => {
+    vm.tick();
+    for (const call of vm.pendingHttpCalls) vm.respondToHttpCall(call.token, { headers: { ":status": "202" }, body: "" });
+  };
+  const samples = new Float64Array(iterations);
+  for (let i = 0; i < Math.min(2000, iterations); i++) {
+    host.exchange(vm, s.request, OK);
+    if (i % 1000 === 999) flush();
+  }
+  flush();
+  for (let i = 0; i < iterations; i++) {
+    const t0 = process.hrtime.bigint();
+    host.exchange(vm, s.request, OK);
+    samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    if (i % 1000 === 999) flush();
+  }
+  samples.sort();
+  return { median: samples[Math.floor(iterations / 2)] ?? 0, p99: samples[Math.floor(iterations * 0.99)] ?? 0 };
+}
+
 async function main() {
   const modulePath = await ensureModule();
   const host = ProxyWasmHost.fromFile(modulePath);
@@ -134,6 +166,15 @@ async function main() {
   for (const [s, n] of scenarios) {
     const m = measure(host, vm, s, n);
     console.log(`${s.name.padEnd(42)} ${m.median.toFixed(2).padStart(9)} ${m.p99.toFixed(2).padStart(8)} ${(m.median - baseline.median).toFixed(2).padStart(12)}   (n=${n})`);
+  }
+  // The same scenarios with cluster-wide detection on: each request also appends a record (and,
+  // with a body, a sketch) to the VM's report buffer; the tick sends it, off the request path.
+  const reportingVm = host.createConfiguredVm(JSON.stringify({ ...filterConfigFor(spec), detector: BENCH_DETECTOR }), { onLog: () => undefined });
+  for (const i of [0, 2]) {
+    const [s, n] = scenarios[i]!;
+    const m = measureWithFlush(host, reportingVm, s, n);
+    const name = `${s.name} + reporting`;
+    console.log(`${name.padEnd(42)} ${m.median.toFixed(2).padStart(9)} ${m.p99.toFixed(2).padStart(8)} ${(m.median - baseline.median).toFixed(2).padStart(12)}   (n=${n})`);
   }
   const before = vm.memoryPages;
   const req = scenarios[0]![0].request;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fnv1a32 } from "./fnv1a.js";
 import { Prng } from "./prng.js";
-import { MAX_GRAMS, SIGNED_LEAVES, SKETCH_DIM, sketchOf } from "./sketch.js";
+import { gramHash, MAX_GRAMS, SIGNED_LEAVES, SKETCH_DIM, sketchOf } from "./sketch.js";
 import { splitmix64 } from "./splitmix64.js";
 
 /** splitmix64 again, on two u32 halves with 16-bit partial products: an independent implementation. */
@@ -64,8 +64,10 @@ test("a single number projects with the signs of splitmix64(0), times 0.25", () 
 });
 
 test("a short string is one gram, a longer one its byte trigrams, case-folded, normalized by sqrt(T)", () => {
+  // Independent of gramHash: the bytes as one big-endian number, times the golden-ratio constant, mod 2^32.
   const gram = (s: string) => {
-    const h = fnv1a32(new TextEncoder().encode(s));
+    const g = [...new TextEncoder().encode(s)].reduce((acc, b) => acc * 256 + b, 0);
+    const h = Number((BigInt(g) * 0x9e3779b1n) % 0x100000000n);
     const x = new Array<number>(SKETCH_DIM).fill(0);
     x[h >>> 28] = (h >>> 27) & 1 ? -1 : 1;
     return x;
@@ -78,6 +80,7 @@ test("a short string is one gram, a longer one its byte trigrams, case-folded, n
     sum.map((v) => Math.round(v * 1000) / 1000),
   );
   assert.deepEqual(sketchOf('""'), new Array<number>(SKETCH_DIM).fill(0), "an empty string adds no gram");
+  assert.equal(gramHash(new Uint8Array([0x61, 0x62, 0x63]), 0, 3), Number((0x616263n * 0x9e3779b1n) % 0x100000000n));
   // Bucket and sign come from the hash's top bits, which every bit of every byte reaches.
   assert.notDeepEqual(sketchOf('"abc"'), sketchOf('"qrs"'), "letters 16 apart land apart");
   assert.notDeepEqual(sketchOf('"123"'), sketchOf('"qrs"'), "digits do not collide with letters");

@@ -4,7 +4,6 @@
  * the leaf's index), which roughly preserves distances, so nearest neighbours, collinear sweep
  * steps and near-duplicates survive; strings add hashed, case-folded byte trigrams.
  */
-import { fnv1a32 } from "./fnv1a.js";
 import { visitJsonLeaves } from "./json-leaves.js";
 import { splitmix64 } from "./splitmix64.js";
 
@@ -24,6 +23,16 @@ const SIGNS: Uint16Array = (() => {
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/**
+ * A gram's bucket and sign come from the top bits of a multiplicative (Fibonacci) hash of its up
+ * to three bytes, big-endian: one multiply per gram, and every input bit reaches the top bits.
+ */
+export function gramHash(bytes: Uint8Array, start: number, end: number): number {
+  let g = 0;
+  for (let i = start; i < end; i++) g = (g << 8) | (bytes[i] as number);
+  return Math.imul(g, 0x9e3779b1) >>> 0;
+}
+
 /** The sketch of a request body, or undefined when the body is not JSON. */
 export function sketchOf(body: string | Uint8Array): number[] | undefined {
   let text: string;
@@ -42,8 +51,7 @@ export function sketchOf(body: string | Uint8Array): number[] | undefined {
   let grams = 0;
 
   const addGram = (bytes: Uint8Array, start: number, end: number) => {
-    const h = fnv1a32(bytes, start, end);
-    // The top bits: FNV-1a's low bits depend only on the low bits of each byte.
+    const h = gramHash(bytes, start, end);
     const j = h >>> 28;
     str[j] = (str[j] as number) + ((h >>> 27) & 1 ? -1 : 1);
     grams++;
