@@ -15,11 +15,17 @@ import type { JWTPayload } from "jose";
 import { policySchema } from "../../operator/src/api/policy.js";
 import type { PolicySpecInput } from "../../operator/src/api/policy.js";
 import { translate } from "../../operator/src/translate/translate.js";
+import type { DetectorEndpoint } from "../../operator/src/translate/inputs.js";
+import { istioCluster, reportToken } from "../../operator/src/translate/detection.js";
+import { reportSchema, type Report } from "../../operator/src/detector/report.js";
+import { sketchOf } from "../../operator/src/detector/sketch.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startEnvoy } from "../harness/envoy/envoy.js";
 import type { EnvoyProcess } from "../harness/envoy/envoy.js";
 import { httpRequest } from "../harness/envoy/http.js";
 import type { HttpResponse } from "../harness/envoy/http.js";
-import { proxyBootstrap } from "../harness/envoy/proxy-bootstrap.js";
+import { loopbackCluster, proxyBootstrap } from "../harness/envoy/proxy-bootstrap.js";
 import { wasmHttpFilter } from "../harness/envoy/wasm-http-filter.js";
 import { pollUntil } from "../harness/poll.js";
 import { freePort } from "../harness/ports.js";
@@ -61,11 +67,11 @@ async function ensureModule(): Promise<void> {
 }
 
 /** The filter config the translator emits for `spec`, exactly as the operator would. */
-function filterConfigFor(spec: PolicySpecInput): string {
+function filterConfigFor(spec: PolicySpecInput, detector?: DetectorEndpoint): string {
   const policy = { apiVersion: "modelguard.dev/v1alpha1", kind: "ModelEndpointPolicy", metadata: { name: "envoy-e2e", namespace: "models" }, spec };
   const parsed = policySchema.safeParse(policy);
   if (!parsed.success) throw new Error(`test policy is invalid: ${JSON.stringify(parsed.error.issues)}`);
-  const t = translate({ policy, deployments: [], secrets: [], wasm: { url: "file:///modelguard.wasm" } });
+  const t = translate({ policy, deployments: [], secrets: [], wasm: { url: "file:///modelguard.wasm" }, ...(detector ? { detector } : {}) });
   if (!t.filterConfig) throw new Error(`translate refused the test policy: ${JSON.stringify(t.diagnostics)}`);
   return JSON.stringify(t.filterConfig);
 }
@@ -603,6 +609,79 @@ describe("a plugin configuration the filter cannot read", () => {
     } finally {
       await envoy?.stop();
       await upstream.stop();
+    }
+  });
+});
+
+describe("cluster-wide detection reports from a real Envoy", () => {
+  it("12. each VM sends its batch from the tick with proxy_http_call: signed, schema-valid, sketches equal to the detector's", async () => {
+    await ensureModule();
+    const keys = await makeKeys();
+    const upstream = await startModelUpstream();
+    // The operator's report endpoint, reduced to what this test checks: it keeps what it is sent.
+    const received: { authorization: string | undefined; authority: string | undefined; body: string }[] = [];
+    const detector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ authorization: req.headers.authorization, authority: req.headers.host, body: Buffer.concat(chunks).toString("utf8") });
+        res.writeHead(202).end("accepted\n");
+      });
+    });
+    await new Promise<void>((resolve) => detector.listen(0, "127.0.0.1", resolve));
+    const detectorPort = (detector.address() as AddressInfo).port;
+    let envoy: EnvoyProcess | undefined;
+    try {
+      // The name a sidecar would get from Istio for the operator's Service; here a loopback cluster.
+      const endpoint: DetectorEndpoint = { url: `http://modelguard.modelguard-system.svc.cluster.local:${String(detectorPort)}`, key: "k".repeat(40) };
+      const { cluster } = istioCluster(endpoint.url);
+      const listenerPort = await freePort();
+      envoy = await startEnvoy({
+        name: "envoy-modelguard-reports",
+        concurrency: 2,
+        componentLogLevels: { wasm: "info" },
+        config: proxyBootstrap({
+          listenerPort,
+          upstreamPort: upstream.port,
+          clusters: [loopbackCluster(cluster, detectorPort)],
+          httpFilters: [
+            jwtAuthnFilter(keys.jwks),
+            wasmHttpFilter({ name: "modelguard", code: { file: MODULE_PATH }, configuration: filterConfigFor({ ...policySpec(keys.jwks), detection: {} }, endpoint) }),
+          ],
+        }),
+      });
+      const base = `http://127.0.0.1:${String(listenerPort)}`;
+      const t = await mint(keys, { sub: "reporter-alice", tier: "free", scope: "predict" });
+      const bodies = [kserve([[1, 2, 3]]), kserve([[1, 2, 4]]), kserve([[0.5, -7, 1e3]])];
+      for (const body of bodies) assert.equal((await send(base, "/v1/models/clf-a:predict", { token: t, headers: JSON_CT, body })).status, 200);
+      const denied = await send(base, "/v1/models/clf-a:predict", { token: t, headers: JSON_CT, body: "{not json" });
+      assert.equal(denied.status, 400);
+
+      // The VMs flush every 2 s; wait until every request's record has arrived.
+      const reports = await pollUntil(
+        async () => {
+          const rs = received.map((r) => reportSchema.parse(JSON.parse(r.body)) as Report);
+          const n = rs.flatMap((r) => r.clients).filter((c) => c.client === "reporter-alice").reduce((k, c) => k + c.records.length, 0);
+          return n >= 4 ? rs : undefined;
+        },
+        { timeoutMs: 15_000, what: "reports with all four records" },
+      );
+      for (const r of received) {
+        assert.equal(r.authorization, `Bearer ${reportToken(endpoint.key, "models/envoy-e2e")}`);
+        assert.equal(r.authority, `modelguard.modelguard-system.svc.cluster.local:${String(detectorPort)}`);
+      }
+      const records = reports.flatMap((r) => r.clients).filter((c) => c.client === "reporter-alice").flatMap((c) => c.records);
+      assert.deepEqual(records.filter((x) => x.status === 200).map((x) => x.x).sort(), bodies.map((b) => sketchOf(b)).sort());
+      const refused = records.find((x) => x.status !== 200);
+      assert.equal(refused?.status, 400);
+      assert.equal(refused?.reason, reasonOf(denied));
+      assert.equal(refused?.x, undefined, "a body that is not JSON has no sketch");
+      assert.ok(reports.every((r) => r.policy === "models/envoy-e2e" && /#/.test(r.source)));
+      assert.ok((await envoy.waitForStat("wasmcustom.modelguard_detector_reports_sent")) >= 1);
+    } finally {
+      await envoy?.stop();
+      await upstream.stop();
+      await new Promise<void>((resolve) => detector.close(() => resolve()));
     }
   });
 });
