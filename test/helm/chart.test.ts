@@ -56,14 +56,17 @@ describe("helm lint and template", () => {
     const crds = find(objs, "CustomResourceDefinition");
     assert.equal(crds.length, chartCrds().length, "every CRD in crds/");
     const kinds = objs.filter((o) => o.kind !== "CustomResourceDefinition").map((o) => o.kind).sort();
-    assert.deepEqual(kinds, ["ClusterRole", "ClusterRoleBinding", "Deployment", "Pod", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount"]);
+    assert.deepEqual(kinds, ["ClusterRole", "ClusterRoleBinding", "Deployment", "Pod", "Role", "RoleBinding", "Secret", "Service", "Service", "ServiceAccount"]);
     for (const o of objs.filter((x) => x.kind !== "CustomResourceDefinition")) {
       assert.equal(o.metadata.labels?.["app.kubernetes.io/name"], "modelguard", `${o.kind} labels`);
       assert.equal(o.metadata.labels?.["app.kubernetes.io/instance"], RELEASE, `${o.kind} labels`);
       assert.equal(o.metadata.labels?.["app.kubernetes.io/managed-by"], "Helm", `${o.kind} labels`);
     }
-    const [svc] = find(objs, "Service");
+    const svc = find(objs, "Service").find((o) => o.metadata.name === "modelguard");
+    const detectorSvc = find(objs, "Service").find((o) => o.metadata.name === "modelguard-detector");
     assert.equal(svc?.metadata.name, "modelguard", "the Service the default wasm URL points to");
+    assert.equal(detectorSvc?.metadata.name, "modelguard-detector");
+    assert.equal((detectorSvc?.spec as { selector: Record<string, string> }).selector["modelguard.dev/leader"], undefined, "one replica: no leader label needed");
     const [deploy] = find(objs, "Deployment");
     assert.ok(deploy);
     assert.equal((deploy.spec as { replicas: number }).replicas, 1);
@@ -73,7 +76,7 @@ describe("helm lint and template", () => {
     assert.ok(!c?.args?.includes("--ratelimit-config-map"), "no ratelimit service: no descriptor ConfigMap");
     // The detector reports to the operator's own Service; its key comes from the chart's Secret.
     const args = c?.args ?? [];
-    assert.equal(args[args.indexOf("--detector-url") + 1], "http://modelguard.modelguard-system.svc.cluster.local:8080");
+    assert.equal(args[args.indexOf("--detector-url") + 1], "http://modelguard-detector.modelguard-system.svc.cluster.local:8080");
     assert.equal(args[args.indexOf("--detector-key-file") + 1], "/etc/modelguard/detector/key");
     const [keySecret] = find(objs, "Secret");
     assert.equal(keySecret?.metadata.name, "modelguard-detector");
@@ -96,6 +99,13 @@ describe("helm lint and template", () => {
     assert.equal(args[args.indexOf("--leader-election-namespace") + 1], NAMESPACE);
     assert.equal(args[args.indexOf("--wasm-url") + 1], `http://modelguard.${NAMESPACE}.svc.cluster.local:8080/wasm/${SHA}.wasm`);
     assert.equal(args[args.indexOf("--wasm-sha256") + 1], SHA);
+    // The leader labels its Pod (POD_NAME from the downward API); the detector Service selects it.
+    const env = (podSpec(deploy).containers[0] as unknown as { env: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }).env;
+    assert.equal(env.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath, "metadata.name");
+    const detectorSvc = find(objs, "Service").find((o) => o.metadata.name === "modelguard-detector");
+    assert.equal((detectorSvc?.spec as { selector: Record<string, string> }).selector["modelguard.dev/leader"], "true");
+    const role = find(objs, "Role").find((o) => o.metadata.name.endsWith("-leader-election"));
+    assert.ok(JSON.stringify(role).includes('"resources":["pods"],"verbs":["get","patch"]'), JSON.stringify(role));
     const [sm] = find(objs, "ServiceMonitor");
     assert.equal(sm?.apiVersion, "monitoring.coreos.com/v1");
   });
@@ -274,6 +284,7 @@ describe("against a real kube-apiserver (server-side dry-run, RBAC, the operator
       ["deletecollection", "configmaps"],
       ["update", "clientrestrictions.modelguard.dev"],
       ["create", "pods"],
+      ["patch", "pods", NAMESPACE],
       ["get", "leases.coordination.k8s.io", "team-a"],
       ["update", "leases.coordination.k8s.io", "kube-system"],
       ["create", "clusterroles.rbac.authorization.k8s.io"],

@@ -31,7 +31,7 @@ describe("modelguard operator (the real process)", () => {
   let k: TestCluster;
   const operators: Operator[] = [];
 
-  async function startOperator(): Promise<Operator> {
+  async function startOperator(podName: string): Promise<Operator> {
     assert.ok(cp);
     const port = await freePort();
     const proc = startProcess("modelguard-operator", process.execPath, [
@@ -56,7 +56,7 @@ describe("modelguard operator (the real process)", () => {
       "2",
       "--retry-period",
       "0.5",
-    ]);
+    ], { env: { ...process.env, POD_NAME: podName } });
     const op = { proc, url: `http://127.0.0.1:${port}` };
     operators.push(op);
     return op;
@@ -80,9 +80,21 @@ describe("modelguard operator (the real process)", () => {
     await cp?.stop();
   });
 
-  test("one leader writes, the other takes over when it dies, SIGTERM exits 0", async () => {
-    const a = await startOperator();
-    const b = await startOperator();
+  /** The Pod objects the two processes pretend to run in (no kubelet: they stay Pending). */
+  const POD = (name: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "default", labels: { app: "modelguard" } },
+    spec: { automountServiceAccountToken: false, containers: [{ name: "operator", image: "example/modelguard:1" }] },
+  });
+  const leaderLabel = async (name: string) =>
+    (await k.client.request<{ metadata: { labels?: Record<string, string> } }>({ method: "GET", path: `/api/v1/namespaces/default/pods/${name}` })).metadata.labels?.["modelguard.dev/leader"];
+
+  test("one leader writes, the other takes over when it dies, SIGTERM exits 0; the leader's Pod carries the leader label", async () => {
+    await k.client.request({ method: "POST", path: "/api/v1/namespaces/default/serviceaccounts", body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } } }).catch(() => undefined);
+    for (const name of ["op-a", "op-b"]) await k.client.request({ method: "POST", path: "/api/v1/namespaces/default/pods", body: POD(name) });
+    const a = await startOperator("op-a");
+    const b = await startOperator("op-b");
     const explain = () => `\n--- a ---\n${a.proc.output().slice(-3000)}\n--- b ---\n${b.proc.output().slice(-3000)}`;
     for (const op of [a, b]) {
       await pollUntil(async () => ((await httpGet(`${op.url}/readyz`)).status === 200 ? true : undefined), {
@@ -96,6 +108,9 @@ describe("modelguard operator (the real process)", () => {
       what: "a leader",
     });
     const follower = leader === a ? b : a;
+    const [leaderPod, followerPod] = leader === a ? ["op-a", "op-b"] : ["op-b", "op-a"];
+    await pollUntil(async () => ((await leaderLabel(leaderPod)) === "true" ? true : undefined), { timeoutMs: 10_000, what: "leader label" });
+    assert.equal(await leaderLabel(followerPod), undefined);
 
     await k.createNamespace("proc-1");
     await k.apply(deployment("proc-1", "model", "p"));
@@ -115,6 +130,7 @@ describe("modelguard operator (the real process)", () => {
     leader.proc.child.kill("SIGKILL");
     await leader.proc.exited;
     await pollUntil(async () => ((await isLeader(follower)) ? true : undefined), { timeoutMs: 20_000, what: "takeover" });
+    await pollUntil(async () => ((await leaderLabel(followerPod)) === "true" ? true : undefined), { timeoutMs: 10_000, what: "leader label moved" });
     await k.createNamespace("proc-2");
     await k.apply(deployment("proc-2", "model", "q"));
     await k.apply(policy("proc-2", "q"));
@@ -125,5 +141,6 @@ describe("modelguard operator (the real process)", () => {
     assert.equal(await follower.proc.exited, 0, explain());
     const lease = await k.get(LEASE_RESOURCE, "default", "modelguard-operator");
     assert.equal((lease?.spec as { holderIdentity?: string }).holderIdentity, "");
+    assert.equal(await leaderLabel(followerPod), undefined, "a graceful stop takes the label off");
   });
 });

@@ -175,3 +175,11 @@ The Secret holding the key report tokens are derived from: the user's, or the ch
 {{- define "modelguard.detector.secretName" -}}
 {{- default (printf "%s-detector" (include "modelguard.fullname" .) | trunc 63 | trimSuffix "-") .Values.detector.existingSecret }}
 {{- end }}
+
+{{/*
+The Service sidecars send traffic reports to: with leader election it selects only the Pod the
+leader labelled (modelguard.dev/leader=true), so every report reaches the replica that acts.
+*/}}
+{{- define "modelguard.detector.serviceName" -}}
+{{- printf "%s-detector" (include "modelguard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}

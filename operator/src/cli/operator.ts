@@ -162,6 +162,9 @@ export async function serveOperator(args: OperatorArgs, io: Io): Promise<number>
     resyncPeriodMs: args.resyncPeriodMs,
     logger: log,
     metrics,
+    ...(args.leaderElect && process.env.POD_NAME
+      ? { leaderPod: { namespace: args.leaderElectionNamespace, name: process.env.POD_NAME } }
+      : {}),
     ...(args.leaderElect
       ? {
           leaderElection: {

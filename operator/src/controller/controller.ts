@@ -13,6 +13,7 @@ import { keyOf, type ApiObject } from "./objects.js";
 import { reconcile, objectId, statusId, type Caches, type ReconcileContext } from "./reconcile.js";
 import { DEPLOYMENT_RESOURCE, gvk, MANAGED_RESOURCES, POLICY_RESOURCE, resourcePath, RESTRICTION_RESOURCE, SECRET_RESOURCE } from "./resources.js";
 import { asKind, slimDeployment, slimSecret } from "./transforms.js";
+import { clearStaleLeaderLabel, setLeaderLabel, type PodRef } from "./leader-label.js";
 import { RateLimitConfigSync, type ConfigMapRef } from "./ratelimit-sync.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   retryMaxMs?: number;
   /** Only the holder of this Lease reconciles; without it, this process always does. */
   leaderElection?: LeaderElectionOptions;
+  /** This process's Pod: labelled modelguard.dev/leader=true while it leads (with leader election). */
+  leaderPod?: PodRef;
   logger?: Logger;
   metrics?: OperatorMetrics;
 }
@@ -191,8 +194,12 @@ export class Controller {
     if (signal.aborted) return;
     this.updateManagedGauge();
     this.log.info("caches synced", { policies: this.caches.policies.size(), deployments: this.caches.deployments.size() });
+    const pod = this.elector ? this.opts.leaderPod : undefined;
+    // A restarted container may still carry the label from its previous life.
+    if (pod) await clearStaleLeaderLabel(this.client, pod, this.log);
     if (this.elector && !(await this.elector.acquire(signal))) return;
     this.metrics.leader.set(1);
+    if (pod) await setLeaderLabel(this.client, pod, true, this.log);
     this.resyncAll();
     const n = this.opts.workers ?? 4;
     this.workers = Array.from({ length: n }, () => this.worker());
@@ -206,6 +213,7 @@ export class Controller {
       this.metrics.leader.set(0);
       // Another process may be writing now: stop at once, without draining.
       this.queue.shutDown(false);
+      if (pod) await setLeaderLabel(this.client, pod, false, this.log);
       this.lostLeadership = true;
       for (const w of this.lostWaiters.splice(0)) w();
     }
@@ -262,7 +270,9 @@ export class Controller {
     // Stopping the informers also releases a run() still waiting for its first sync.
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.running;
+    const wasLeader = this.elector?.isLeader() ?? false;
     await this.elector?.release();
+    if (wasLeader && this.opts.leaderPod) await setLeaderLabel(this.client, this.opts.leaderPod, false, this.log);
     this.client.close();
   }
 }
