@@ -128,7 +128,8 @@ run_from() {
   fi
 }
 
-# capture NAME CMD...: NAME=$(CMD...); under dry run, prints CMD and sets a placeholder.
+# capture NAME CMD...: NAME=$(CMD...); under dry run, prints CMD instead and sets NAME to "<NAME>"
+# (dry runs print commands without running any tool).
 capture() {
   local name="$1" value
   shift

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ControlPlane } from "../harness/kube/index.js";
 import { pollUntil } from "../harness/poll.js";
-import { Controller } from "../../operator/src/controller/controller.js";
+import type { Controller } from "../../operator/src/controller/controller.js";
 import { contains, DESIRED_HASH_ANNOTATION } from "../../operator/src/controller/desired.js";
 import { jsonLogger } from "../../operator/src/controller/log.js";
 import type { ApiObject } from "../../operator/src/controller/objects.js";
@@ -24,6 +24,7 @@ import {
   resourceVersions,
   secret,
   SECRET,
+  startTestController,
   startTestControlPlane,
   TEST_WASM,
   TestCluster,
@@ -44,17 +45,7 @@ describe("operator controller against a real apiserver", () => {
   before(async () => {
     cp = await startTestControlPlane();
     k = new TestCluster(cp);
-    controller = new Controller({
-      kubeConfig: cp.kubeConfig(),
-      wasm: TEST_WASM,
-      workers: 2,
-      resyncPeriodMs: 0,
-      retryBaseMs: 50,
-      retryMaxMs: 1_000,
-      logger: jsonLogger((l) => logs.push(l)),
-    });
-    controller.start();
-    await controller.waitForSync();
+    controller = await startTestController(cp, { logger: jsonLogger((l) => logs.push(l)) });
   });
 
   after(async () => {

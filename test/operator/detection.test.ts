@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FilterConfig } from "../../operator/src/api/filter-config.js";
-import { Controller } from "../../operator/src/controller/controller.js";
+import type { Controller } from "../../operator/src/controller/controller.js";
 import { DetectorService } from "../../operator/src/controller/detector-service.js";
 import { EventRecorder } from "../../operator/src/controller/events.js";
 import { startHttpServer, type RunningHttpServer } from "../../operator/src/controller/http-server.js";
@@ -23,7 +23,7 @@ import { createWasmPipeline, evalPolicySpec } from "../../wasm-filter/host/repor
 import { post, startFilter } from "../../wasm-filter/test/filter/harness.js";
 import type { ControlPlane } from "../harness/kube/index.js";
 import { pollUntil } from "../harness/poll.js";
-import { deployment, RESTRICTION, startTestControlPlane, TEST_WASM, TestCluster } from "./support.js";
+import { deployment, RESTRICTION, startTestController, startTestControlPlane, TestCluster } from "./support.js";
 
 const KEY = "detector-test-key-".repeat(3);
 const setup = simulationSetup(QUICK_EVAL).setup;
@@ -42,9 +42,7 @@ describe("cluster-wide detection: filter reports → operator detector → Clien
     cp = await startTestControlPlane();
     k = new TestCluster(cp);
     const detector = { url: "http://modelguard.modelguard-system.svc.cluster.local:8080", key: KEY };
-    controller = new Controller({ kubeConfig: cp.kubeConfig(), wasm: TEST_WASM, detector, workers: 2, resyncPeriodMs: 0, retryBaseMs: 50, retryMaxMs: 1000, metrics });
-    controller.start();
-    await controller.waitForSync();
+    controller = await startTestController(cp, { detector, metrics });
     service = new DetectorService({
       detector: new ExtractionDetector({ seed: QUICK_EVAL.seed, ...QUICK_EVAL.detector }),
       key: KEY,

@@ -3,12 +3,12 @@
 // follow policy changes, and leave with the policy.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Controller } from "../../operator/src/controller/controller.js";
+import type { Controller } from "../../operator/src/controller/controller.js";
+import { CONFIGMAP_RESOURCE } from "../../operator/src/controller/resources.js";
 import type { ControlPlane } from "../harness/kube/index.js";
 import { pollUntil } from "../harness/poll.js";
-import { loadExample, POLICY, startTestControlPlane, TEST_WASM, TestCluster } from "./support.js";
+import { loadExample, POLICY, startTestController, startTestControlPlane, TestCluster } from "./support.js";
 
-const CONFIGMAP = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps" };
 const TARGET = { namespace: "mg-system", name: "modelguard-ratelimit-config" };
 
 describe("ratelimit descriptors gathered into the service's ConfigMap", () => {
@@ -22,9 +22,7 @@ describe("ratelimit descriptors gathered into the service's ConfigMap", () => {
     await k.createNamespace(TARGET.namespace);
     // What the chart creates: the ConfigMap without data.
     await k.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: TARGET.name, namespace: TARGET.namespace } });
-    controller = new Controller({ kubeConfig: cp.kubeConfig(), wasm: TEST_WASM, ratelimitConfigMap: TARGET, workers: 2, resyncPeriodMs: 0, retryBaseMs: 50, retryMaxMs: 1000 });
-    controller.start();
-    await controller.waitForSync();
+    controller = await startTestController(cp, { ratelimitConfigMap: TARGET });
   });
 
   after(async () => {
@@ -33,7 +31,7 @@ describe("ratelimit descriptors gathered into the service's ConfigMap", () => {
     await cp?.stop();
   });
 
-  const aggregate = async () => ((await k.get(CONFIGMAP, TARGET.namespace, TARGET.name)) as { data?: Record<string, string> } | undefined)?.data ?? {};
+  const aggregate = async () => ((await k.get(CONFIGMAP_RESOURCE, TARGET.namespace, TARGET.name)) as { data?: Record<string, string> } | undefined)?.data ?? {};
 
   test("a policy with global rate limits appears under <namespace>.<policy>.yaml and leaves with it", async () => {
     for (const ns of ["team-a", "team-b"]) {
@@ -45,7 +43,7 @@ describe("ratelimit descriptors gathered into the service's ConfigMap", () => {
       return Object.keys(d).length === 2 ? d : undefined;
     }, { timeoutMs: 20_000, what: "two policies' descriptors gathered" });
     assert.deepEqual(Object.keys(data), ["team-a.llm-chat.yaml", "team-b.llm-chat.yaml"]);
-    const own = (await k.list(CONFIGMAP, "team-a", "modelguard.dev/ratelimit-config=true"))[0] as { data?: Record<string, string> } | undefined;
+    const own = (await k.list(CONFIGMAP_RESOURCE, "team-a", "modelguard.dev/ratelimit-config=true"))[0] as { data?: Record<string, string> } | undefined;
     assert.equal(data["team-a.llm-chat.yaml"], own?.data?.["team-a.llm-chat.yaml"], "the same descriptors as the policy's own ConfigMap");
     assert.match(data["team-a.llm-chat.yaml"] ?? "", /domain: /);
 

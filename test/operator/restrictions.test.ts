@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FilterConfig } from "../../operator/src/api/filter-config.js";
-import { Controller } from "../../operator/src/controller/controller.js";
+import type { Controller } from "../../operator/src/controller/controller.js";
 import type { ApiObject } from "../../operator/src/controller/objects.js";
 import { reportToken } from "../../operator/src/translate/detection.js";
 import type { ControlPlane } from "../harness/kube/index.js";
 import { pollUntil } from "../harness/poll.js";
-import { deployment, policy, RESTRICTION, startTestControlPlane, TEST_WASM, TestCluster } from "./support.js";
+import { deployment, policy, RESTRICTION, startTestController, startTestControlPlane, TestCluster } from "./support.js";
 
 const DETECTOR = { url: "http://modelguard.modelguard-system.svc.cluster.local:8080", key: "k".repeat(32) };
 
@@ -26,9 +26,7 @@ describe("ClientRestrictions", () => {
   before(async () => {
     cp = await startTestControlPlane();
     k = new TestCluster(cp);
-    controller = new Controller({ kubeConfig: cp.kubeConfig(), wasm: TEST_WASM, detector: DETECTOR, workers: 2, resyncPeriodMs: 0, retryBaseMs: 50, retryMaxMs: 1000 });
-    controller.start();
-    await controller.waitForSync();
+    controller = await startTestController(cp, { detector: DETECTOR });
   });
 
   after(async () => {

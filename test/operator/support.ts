@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
+import { Controller, type ControllerOptions } from "../../operator/src/controller/controller.js";
 import { istioCrdsPath, startControlPlane, type ControlPlane } from "../harness/kube/index.js";
 import { pollUntil } from "../harness/poll.js";
 import { KubeClient } from "../../operator/src/controller/kube-client.js";
 import type { ApiObject } from "../../operator/src/controller/objects.js";
-import { MANAGED_RESOURCES, resourcePath, type Resource } from "../../operator/src/controller/resources.js";
+import { MANAGED_RESOURCES, resourcePath, RESTRICTION_RESOURCE, type Resource } from "../../operator/src/controller/resources.js";
 import { conditionOf } from "../../operator/src/controller/status.js";
 import type { Condition } from "../../operator/src/api/condition.js";
 
@@ -29,6 +30,14 @@ export async function startTestControlPlane(): Promise<ControlPlane> {
 }
 
 /** What a test does to the cluster, as a user with kubectl would (its own field manager). */
+/** A started, synced in-process controller with the test defaults (fast retries, no resync); `extra` adds or overrides options. */
+export async function startTestController(cp: ControlPlane, extra: Partial<ControllerOptions> = {}): Promise<Controller> {
+  const controller = new Controller({ kubeConfig: cp.kubeConfig(), wasm: TEST_WASM, workers: 2, resyncPeriodMs: 0, retryBaseMs: 50, retryMaxMs: 1_000, ...extra });
+  controller.start();
+  await controller.waitForSync();
+  return controller;
+}
+
 export class TestCluster {
   readonly client: KubeClient;
   constructor(readonly cp: ControlPlane) {
@@ -118,7 +127,7 @@ export class TestCluster {
 export const POLICY: Resource = { apiVersion: "modelguard.dev/v1alpha1", kind: "ModelEndpointPolicy", plural: "modelendpointpolicies" };
 export const DEPLOYMENT: Resource = { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments" };
 export const SECRET: Resource = { apiVersion: "v1", kind: "Secret", plural: "secrets" };
-export const RESTRICTION: Resource = { apiVersion: "modelguard.dev/v1alpha1", kind: "ClientRestriction", plural: "clientrestrictions" };
+export const RESTRICTION: Resource = RESTRICTION_RESOURCE;
 
 export function resourceOf(o: ApiObject): Resource {
   for (const r of [POLICY, DEPLOYMENT, SECRET, RESTRICTION, ...MANAGED_RESOURCES]) if (r.apiVersion === o.apiVersion && r.kind === o.kind) return r;

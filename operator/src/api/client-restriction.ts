@@ -7,8 +7,6 @@ export const RESTRICTION_KIND = "ClientRestriction";
 export const RESTRICTION_PLURAL = "clientrestrictions";
 export const RESTRICTION_SINGULAR = "clientrestriction";
 export const RESTRICTION_SHORT_NAMES = ["mgcr"] as const;
-/** Label with the policy name, so a policy's restrictions are listed with one selector. */
-export const RESTRICTION_POLICY_LABEL = "modelguard.dev/policy";
 
 export const restrictionSpecSchema = withRules(
   z

@@ -3,9 +3,10 @@
 // become an Event (alert) and, up to the policy's `detection.maxAction`, a ClientRestriction that
 // throttles or blocks the client until it expires. Only the leader acts; every replica ingests.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { RESTRICTION_KIND, RESTRICTION_POLICY_LABEL, type RestrictionSpec } from "../api/client-restriction.js";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../api/constants.js";
+import { RESTRICTION_KIND, type RestrictionSpec } from "../api/client-restriction.js";
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_LABEL } from "../api/constants.js";
 import type { PolicySpec } from "../api/policy.js";
+import type { ExtractionDetector, Finding, Severity } from "../detector/index.js";
 import { reportSchema, type Report } from "../detector/report.js";
 import { reportToken } from "../translate/detection.js";
 import type { EventRecorder } from "./events.js";
@@ -16,24 +17,8 @@ import type { OperatorMetrics } from "./metrics.js";
 import type { ApiObject } from "./objects.js";
 import { resourcePath, RESTRICTION_RESOURCE } from "./resources.js";
 
-export type Severity = "alert" | "throttle" | "block";
-
-/** What the service needs of a detector (operator/src/detector implements it). */
-export interface Detector {
-  ingest(report: Report, receivedAtMs: number): void;
-  evaluate(nowMs: number): Finding[];
-}
-
-export interface Finding {
-  policy: string;
-  model: string;
-  client: string;
-  severity: Severity;
-  score: number;
-  queries: number;
-  signals: Record<string, number>;
-  reason: string;
-}
+/** What the service needs of a detector: ingest reports, and findings when asked. */
+export type Detector = Pick<ExtractionDetector, "ingest" | "evaluate">;
 
 export interface DetectorServiceOptions {
   detector: Detector;
@@ -165,7 +150,7 @@ export class DetectorService {
           metadata: {
             name: restrictionName(name, f.client),
             namespace,
-            labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [RESTRICTION_POLICY_LABEL]: name },
+            labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [POLICY_LABEL]: name },
           },
           spec,
         };

@@ -3,6 +3,7 @@
 // on them. Best effort: a failed patch is logged and leadership is not affected.
 import type { KubeClient } from "./kube-client.js";
 import { errorText, type Logger } from "./log.js";
+import { POD_RESOURCE, resourcePath } from "./resources.js";
 
 export const LEADER_LABEL = "modelguard.dev/leader";
 
@@ -15,7 +16,7 @@ export async function setLeaderLabel(client: KubeClient, pod: PodRef, leader: bo
   try {
     await client.request({
       method: "PATCH",
-      path: `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}`,
+      path: resourcePath(POD_RESOURCE, pod.namespace, pod.name),
       body: { metadata: { labels: { [LEADER_LABEL]: leader ? "true" : null } } },
       contentType: "application/merge-patch+json",
     });
@@ -29,7 +30,7 @@ export async function clearStaleLeaderLabel(client: KubeClient, pod: PodRef, log
   try {
     const p = await client.request<{ metadata?: { labels?: Record<string, string> } }>({
       method: "GET",
-      path: `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}`,
+      path: resourcePath(POD_RESOURCE, pod.namespace, pod.name),
     });
     if (p.metadata?.labels?.[LEADER_LABEL] !== undefined) await setLeaderLabel(client, pod, false, log);
   } catch (err) {

@@ -8,9 +8,8 @@ import type { Informer } from "./informer.js";
 import type { KubeClient } from "./kube-client.js";
 import { errorText, type Logger } from "./log.js";
 import type { ApiObject } from "./objects.js";
-import { resourcePath } from "./resources.js";
+import { CONFIGMAP_RESOURCE, resourcePath } from "./resources.js";
 
-const CONFIGMAP = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps" };
 const FIELD_MANAGER = "modelguard-ratelimit-sync";
 
 export interface ConfigMapRef {
@@ -77,7 +76,7 @@ export class RateLimitConfigSync {
     try {
       await this.client.request({
         method: "PATCH",
-        path: resourcePath(CONFIGMAP, this.target.namespace, this.target.name),
+        path: resourcePath(CONFIGMAP_RESOURCE, this.target.namespace, this.target.name),
         query: { fieldManager: FIELD_MANAGER, force: true },
         body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: this.target.name, namespace: this.target.namespace }, data },
         contentType: "application/apply-patch+yaml",

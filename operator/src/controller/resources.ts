@@ -12,6 +12,8 @@ export const DEPLOYMENT_RESOURCE: Resource = { apiVersion: "apps/v1", kind: "Dep
 export const SECRET_RESOURCE: Resource = { apiVersion: "v1", kind: "Secret", plural: "secrets" };
 export const EVENT_RESOURCE: Resource = { apiVersion: "v1", kind: "Event", plural: "events" };
 export const RESTRICTION_RESOURCE: Resource = { apiVersion: `${GROUP}/${VERSION}`, kind: "ClientRestriction", plural: "clientrestrictions" };
+export const POD_RESOURCE: Resource = { apiVersion: "v1", kind: "Pod", plural: "pods" };
+export const CONFIGMAP_RESOURCE: Resource = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps" };
 export const LEASE_RESOURCE: Resource = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", plural: "leases" };
 
 /** Every kind the translator produces; the operator watches, applies and prunes exactly these. */
@@ -21,7 +23,7 @@ export const MANAGED_RESOURCES: readonly Resource[] = [
   { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", plural: "authorizationpolicies" },
   { apiVersion: "extensions.istio.io/v1alpha1", kind: "WasmPlugin", plural: "wasmplugins" },
   { apiVersion: "networking.istio.io/v1alpha3", kind: "EnvoyFilter", plural: "envoyfilters" },
-  { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps" },
+  CONFIGMAP_RESOURCE,
 ];
 
 /** `apiVersion/kind`, the key used to find a Resource for an object. */

@@ -1,4 +1,4 @@
-// Per-client token buckets, pure: the edge (quota-store.ts) reads and writes them in proxy-wasm
+// Per-client token buckets, pure: the edges (client-store.ts, quota-store.ts) keep them in proxy-wasm
 // shared data with compare-and-swap, so every Envoy worker thread sees one count per client.
 
 export const NS_PER_SECOND: f64 = 1e9;
