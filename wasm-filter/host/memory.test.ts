@@ -1,4 +1,4 @@
-// The incremental GC must keep linear memory flat: after warm-up, many more
+// Garbage must not accumulate: after warm-up, many more
 // requests (bodies, header rewrites, claims, shared data, local replies) must
 // not grow the instance by a single page.
 import assert from "node:assert/strict";

@@ -2,6 +2,7 @@
 // (`export * from "./abi/exports"`); AssemblyScript exports only what the entry
 // file exports. Unknown context ids are ignored, never trapped on.
 import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from "./types";
+import { collectIfDue, noteBodyBytes } from "./collect";
 import {
   createHttpContext, createRootContext, findContext, findRoot, findStream, forgetContext,
 } from "./context";
@@ -22,11 +23,24 @@ export function proxy_on_context_create(contextId: u32, parentContextId: u32): v
 }
 
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: usize): bool {
+  const ok = startVm(rootContextId, vmConfigurationSize);
+  collectIfDue();
+  return ok;
+}
+
+function startVm(rootContextId: u32, vmConfigurationSize: usize): bool {
   const root = findRoot(rootContextId);
   return root === null ? false : root.onVmStart(vmConfigurationSize);
 }
 
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: usize): bool {
+  noteBodyBytes(pluginConfigurationSize);
+  const ok = configure(rootContextId, pluginConfigurationSize);
+  collectIfDue();
+  return ok;
+}
+
+function configure(rootContextId: u32, pluginConfigurationSize: usize): bool {
   const root = findRoot(rootContextId);
   return root === null ? false : root.onConfigure(pluginConfigurationSize);
 }
@@ -34,16 +48,20 @@ export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: 
 export function proxy_on_tick(rootContextId: u32): void {
   const root = findRoot(rootContextId);
   if (root !== null) root.onTick();
+  collectIfDue();
 }
 
 export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
   const root = findRoot(rootContextId);
   if (root !== null) root.onQueueReady(queueId);
+  collectIfDue();
 }
 
 export function proxy_on_http_call_response(rootContextId: u32, token: u32, numHeaders: u32, bodySize: usize, numTrailers: u32): void {
+  noteBodyBytes(bodySize);
   const root = findRoot(rootContextId);
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
+  collectIfDue();
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
@@ -55,6 +73,7 @@ export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfS
 export function proxy_on_request_body(contextId: u32, bodySize: usize, endOfStream: u32): u32 {
   const http = findStream(contextId);
   if (http === null) return FilterDataStatus.Continue;
+  if (endOfStream != 0) noteBodyBytes(bodySize);
   return http.onRequestBody(bodySize, endOfStream != 0);
 }
 
@@ -73,6 +92,7 @@ export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOf
 export function proxy_on_response_body(contextId: u32, bodySize: usize, endOfStream: u32): u32 {
   const http = findStream(contextId);
   if (http === null) return FilterDataStatus.Continue;
+  if (endOfStream != 0) noteBodyBytes(bodySize);
   return http.onResponseBody(bodySize, endOfStream != 0);
 }
 
@@ -97,4 +117,5 @@ export function proxy_on_delete(contextId: u32): void {
   if (context === null) return;
   context.onDelete();
   forgetContext(contextId);
+  collectIfDue();
 }
