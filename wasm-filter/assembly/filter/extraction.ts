@@ -89,31 +89,45 @@ for (let c = 0; c < 256; c++) {
  * A locality-sensitive 64-bit sketch of an input: each token (run of letters, digits, `.-_`)
  * votes on the one bit its hash selects. Editing a few tokens moves a few votes, so at most a few
  * bits change; unrelated inputs differ in about half the bits. One pass, no allocation: it runs
- * on every request body.
+ * on every request body, so a token is hashed with 32-bit FNV-1a and only its vote is mixed to
+ * 64 bits.
  */
 export function simhash(ptr: usize, len: i32): u64 {
-  memory.fill(changetype<usize>(VOTES), 0, 64 * 4);
-  let h: u64 = 0xcbf29ce484222325;
+  const votes = changetype<usize>(VOTES);
+  const tokenBytes = changetype<usize>(TOKEN_BYTES);
+  memory.fill(votes, 0, 64 * 4);
+  let h: u32 = FNV32_OFFSET;
   let inToken = false;
-  for (let i = 0; i <= len; i++) {
-    const c: u32 = i < len ? <u32>load<u8>(ptr + <usize>i) : 0;
-    if (i < len && unchecked(TOKEN_BYTES[c]) != 0) {
-      h = (h ^ <u64>c) * 0x100000001b3;
+  for (let i = 0; i < len; i++) {
+    const c = <u32>load<u8>(ptr + <usize>i);
+    if (load<u8>(tokenBytes + <usize>c) != 0) {
+      h = (h ^ c) * FNV32_PRIME;
       inToken = true;
     } else if (inToken) {
-      // Finalise (a multiply-xorshift) so the bucket bits are well mixed.
-      let x = h ^ (h >> 33);
-      x *= 0xff51afd7ed558ccd;
-      x ^= x >> 33;
-      const bucket = <i32>(x >> 58);
-      unchecked((VOTES[bucket] += (x & 1) != 0 ? 1 : -1));
-      h = 0xcbf29ce484222325;
+      vote(votes, h);
+      h = FNV32_OFFSET;
       inToken = false;
     }
   }
+  if (inToken) vote(votes, h);
   let out: u64 = 0;
-  for (let b = 0; b < 64; b++) if (unchecked(VOTES[b]) > 0) out |= (<u64>1) << <u64>b;
+  for (let b = 0; b < 64; b++) if (load<i32>(votes + (<usize>b << 2)) > 0) out |= (<u64>1) << <u64>b;
   return out;
+}
+
+const FNV32_OFFSET: u32 = 0x811c9dc5;
+const FNV32_PRIME: u32 = 0x01000193;
+
+/** One token's vote: its hash mixed to 64 bits picks a bit (top six) and a direction (bottom one). */
+// @ts-ignore: decorator
+@inline
+function vote(votes: usize, h: u32): void {
+  let x = <u64>h * 0x9e3779b97f4a7c15;
+  x ^= x >> 29;
+  x *= 0xbf58476d1ce4e5b9;
+  x ^= x >> 32;
+  const at = votes + (<usize>(x >> 58) << 2);
+  store<i32>(at, load<i32>(at) + ((x & 1) != 0 ? 1 : -1));
 }
 
 const VOTES = new StaticArray<i32>(64);
