@@ -15,14 +15,16 @@
 // table; asserts nothing. Every process it starts is stopped, also on failure or Ctrl-C.
 //
 //   npm run bench:envoy [-- --seconds 5 --connections 16 --rate 200 --latency-seconds 5 --policy full|minimal]
-//                          [--variants baseline,passthrough,filter] [--wasm-debug]
+//                          [--variants baseline,passthrough,floor,filter] [--wasm-debug]
 //
 // --policy full (default): a policy like examples/llm-chat.yaml. --policy minimal: JWT, one tier,
 // one rule and nothing else, to tell the cost of the wasm hop itself from the cost of the checks.
 // --variants: which Envoys to compare (default baseline,filter). "passthrough" is the same
 // bootstrap with the module replaced by build/fixtures/passthrough.wasm (one header read per
 // stream): the fixed cost of any wasm filter in Envoy (VM calls, context per stream), apart from
-// ours. --wasm-debug: Envoy's wasm component logs at debug; the wasm lines and admin wasm.* stats
+// ours. "floor" runs build/fixtures/hostcall-floor.wasm: only the host calls the filter makes for
+// an allowed header-only request (headers, two claims, clock, shared data, a counter, rate-limit
+// headers), no checks: what those crossings cost before any of the filter's own code. --wasm-debug: Envoy's wasm component logs at debug; the wasm lines and admin wasm.* stats
 // are printed at the end (how V8 loaded the module).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -79,7 +81,11 @@ const WASM = flags["wasm-file"] ?? BUILT_WASM;
 if (flags.policy !== "full" && flags.policy !== "minimal") throw new Error("--policy must be full or minimal");
 const POLICY = flags.policy;
 const PASSTHROUGH_WASM = join(ROOT, "wasm-filter/build/fixtures/passthrough.wasm");
-/** "baseline" (no wasm filter), "passthrough", "filter", or any other module as `name=file.wasm`
+const FLOOR_WASM = join(ROOT, "wasm-filter/build/fixtures/hostcall-floor.wasm");
+/** Variants that swap in one of the project's fixture modules. */
+const FIXTURE_WASM = new Map<string, string>([["passthrough", PASSTHROUGH_WASM], ["floor", FLOOR_WASM]]);
+const RESERVED = ["baseline", "filter", ...FIXTURE_WASM.keys()];
+/** "baseline" (no wasm filter), "passthrough", "floor", "filter", or any other module as `name=file.wasm`
  *  (same configuration; for comparing builds in one run). */
 type Label = string;
 const EXTRA_WASM = new Map<Label, string>();
@@ -88,15 +94,15 @@ const VARIANTS: Label[] = (flags.variants ?? "").split(",").map((v) => {
   const eq = t.indexOf("=");
   if (eq > 0) {
     const name = t.slice(0, eq);
-    if (["baseline", "passthrough", "filter"].includes(name)) throw new Error(`--variants: ${name} is reserved`);
+    if (RESERVED.includes(name)) throw new Error(`--variants: ${name} is reserved`);
     EXTRA_WASM.set(name, t.slice(eq + 1));
     return name;
   }
-  if (!["baseline", "passthrough", "filter"].includes(t)) throw new Error(`--variants: ${t} is not baseline, passthrough, filter or name=file.wasm`);
+  if (!RESERVED.includes(t)) throw new Error(`--variants: ${t} is not ${RESERVED.join(", ")} or name=file.wasm`);
   return t;
 });
 if (!VARIANTS.includes("baseline") || !VARIANTS.includes("filter") || new Set(VARIANTS).size !== VARIANTS.length) {
-  throw new Error("--variants must name baseline and filter once each (passthrough and name=file.wasm optional)");
+  throw new Error("--variants must name baseline and filter once each (passthrough, floor and name=file.wasm optional)");
 }
 const WASM_DEBUG = flags["wasm-debug"] ?? false;
 
@@ -481,19 +487,15 @@ async function run(): Promise<void> {
   const upstream = await startUpstream();
   stops.push(upstream.stop);
 
-  if (VARIANTS.includes("passthrough") && !existsSync(PASSTHROUGH_WASM)) {
-    throw new Error(`${PASSTHROUGH_WASM} is missing: npm run build:wasm`);
+  for (const [label, file] of FIXTURE_WASM) {
+    if (VARIANTS.includes(label) && !existsSync(file)) throw new Error(`${file} is missing: npm run build:wasm`);
   }
   const targets: Target[] = [];
   for (const label of VARIANTS) {
     const port = await freePort();
     const rendered = render(policyFile, port, upstream.port);
-    const extra = EXTRA_WASM.get(label);
-    const config =
-      label === "filter" ? rendered
-      : label === "passthrough" ? withModule(rendered, PASSTHROUGH_WASM)
-      : extra !== undefined ? withModule(rendered, extra)
-      : withoutFilter(rendered);
+    const swapped = FIXTURE_WASM.get(label) ?? EXTRA_WASM.get(label);
+    const config = label === "filter" ? rendered : swapped !== undefined ? withModule(rendered, swapped) : withoutFilter(rendered);
     const envoy = await startEnvoy({
       name: `bench-${label}`,
       config,
@@ -540,6 +542,7 @@ async function run(): Promise<void> {
   say(`ModelGuard filter in Envoy ${envoyVersion}: same rendered bootstrap with and without the wasm filter (--policy ${POLICY})`);
   say(`  chain  filter:      jwt_authn → rbac → modelguard.wasm → router → upstream`);
   if (VARIANTS.includes("passthrough")) say(`         passthrough: jwt_authn → rbac → fixtures/passthrough.wasm → router → upstream  (same wasm config, module swapped)`);
+  if (VARIANTS.includes("floor")) say(`         floor:       jwt_authn → rbac → fixtures/hostcall-floor.wasm → router → upstream  (the filter's host calls only)`);
   say(`         baseline:    jwt_authn → rbac → router → upstream  (the wasm entry deleted from the rendered object)`);
   say(`  Envoy --concurrency 1 each (one worker thread), loopback only; ${cpus().length} CPU cores shared by Envoy,`);
   say(`  the load generator (node:http keep-alive Agent) and the upstream (a Node worker thread, fixed answers).`);

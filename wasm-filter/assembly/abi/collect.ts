@@ -4,11 +4,14 @@
 // scan the wasm stack, so it may only run where no managed object is held by a local alone, i.e.
 // last thing in a host callback, when every live object hangs off a global (the context maps).
 
-/** Units of work (finished streams, ticks, configurations) between collections. */
-const UNITS_PER_COLLECTION: u32 = 16;
+/** Units of work (finished streams, ticks, configurations) between collections: at least… */
+const MIN_UNITS: u32 = 16;
+/** …and at most. */
+const MAX_UNITS: u32 = 1024;
 /** Body bytes handled between collections: parsing allocates several times a body's size. */
 const BYTES_PER_COLLECTION: usize = 256 << 10;
 
+let unitsPerCollection: u32 = MIN_UNITS;
 let unitsSinceCollection: u32 = 0;
 let bytesSinceCollection: usize = 0;
 
@@ -18,14 +21,19 @@ export function noteBodyBytes(size: usize): void {
 }
 
 /**
- * Called last in a callback that ends a unit of work: collects every UNITS_PER_COLLECTION units
- * or BYTES_PER_COLLECTION body bytes, whichever comes first, so garbage stays at a few small
- * requests' worth (or one large request's) and linear memory stops growing after warm-up.
+ * Called last in a callback that ends a unit of work: collects after `unitsPerCollection` units
+ * or BYTES_PER_COLLECTION body bytes, whichever comes first, so garbage stays bounded and linear
+ * memory stops growing after warm-up. A collection visits the whole heap (a large configuration
+ * too), so the unit count follows the heap's bound, linear memory: one unit per 64 KiB page.
+ * The cost per request then stays flat as the configuration grows, and since a small request
+ * leaves a few KiB of garbage, garbage stays a small fraction of memory.
  */
 export function collectIfDue(): void {
   unitsSinceCollection++;
-  if (unitsSinceCollection < UNITS_PER_COLLECTION && bytesSinceCollection < BYTES_PER_COLLECTION) return;
+  if (unitsSinceCollection < unitsPerCollection && bytesSinceCollection < BYTES_PER_COLLECTION) return;
   __collect();
+  const pages = <u32>memory.size();
+  unitsPerCollection = pages < MIN_UNITS ? MIN_UNITS : pages > MAX_UNITS ? MAX_UNITS : pages;
   unitsSinceCollection = 0;
   bytesSinceCollection = 0;
 }
