@@ -357,9 +357,12 @@ describe("the ModelGuard filter in a real Envoy (jwt_authn → wasm → router, 
     assertDenied(await send(base, "/v1/models/pro-x:predict", { token: free, headers: JSON_CT, body: kserve([[1]]) }), 403, "tier_not_allowed");
     assertDenied(await send(base, "/v1/models/secret-x:predict", { token: free, headers: JSON_CT, body: kserve([[1]]) }), 403, "model_not_allowed");
 
-    // Envoy hands list claims to proxy_get_property element by element (path …\0scope\0<i>).
+    // A list claim has elements (path …\0scope\0<i>); the filter then reads it whole, in one call.
     const list = await send(base, "/v1/models/scoped-x:predict", { token: free, headers: JSON_CT, body: kserve([[1]]) });
     assert.equal(list.status, 200, `scope as a JSON array: ${list.status} ${list.body}`);
+    const long = await token({ sub: "dave", tier: "free", scope: [...Array.from({ length: 150 }, (_, i) => `s${i}`), "explain", "predict"] });
+    const longList = await send(base, "/v1/models/scoped-x:predict", { token: long, headers: JSON_CT, body: kserve([[1]]) });
+    assert.equal(longList.status, 200, `needed scopes after 150 others: ${longList.status} ${longList.body}`);
     const spaced = await token({ sub: "dave", tier: "free", scope: "predict explain" });
     const str = await send(base, "/v1/models/scoped-x:predict", { token: spaced, headers: JSON_CT, body: kserve([[1]]) });
     assert.equal(str.status, 200, `scope as a space-separated string: ${str.status} ${str.body}`);

@@ -59,10 +59,23 @@ describe("property encoding", () => {
     assert.equal(at(tree, "a\0missing"), WasmResult.NotFound);
   });
 
-  it("cannot return a whole list or struct, but returns string maps serialized", () => {
-    assert.equal(at({ a: [1, 2] }, "a"), WasmResult.SerializationFailure);
-    assert.equal(at({ a: { b: 1 } }, "a"), WasmResult.SerializationFailure);
-    assert.ok(at({ h: { k: "v" } }, "h") instanceof Uint8Array);
+  it("returns containers whole, byte for byte as Envoy 1.40 returned a JWT payload from metadata", () => {
+    // Observed with a probe module in Envoy 1.40.0 (jwt_authn payload_in_metadata), keys in the
+    // order Envoy listed them; iat and exp replaced by round numbers.
+    const payload = {
+      roles: ["r1", "r2"], aud: "bench", iss: "https://idp.bench.test", sub: "bench-client", scope: "models:small",
+      iat: 1.5, tier: "bench", n: 7, exp: 1.5, nested: { x: 1.5, y: "z" }, flag: true,
+    };
+    const observed =
+      "0b000000050000001c00000003000000050000000300000016000000030000000c000000050000000c000000030000000800000004000000" +
+      "050000000100000008000000030000000800000006000000230000000400000001000000726f6c6573000200000002000000000000000200" +
+      "0000000000007231000072320000006175640062656e6368006973730068747470733a2f2f6964702e62656e63682e7465737400737562" +
+      "0062656e63682d636c69656e740073636f7065006d6f64656c733a736d616c6c0069617400000000000000f83f00746965720062656e" +
+      "6368006e000000000000001c400065787000000000000000f83f006e65737465640002000000010000000800000001000000010000" +
+      "007800000000000000f83f0079007a0000666c6167000100";
+    assert.equal(Buffer.from(at(jwtPayloadProperties(payload), "metadata\0filter_metadata\0envoy.filters.http.jwt_authn\0payload") as Uint8Array).toString("hex"), observed);
+    assert.equal(Buffer.from(at({ roles: ["r1", "r2"] }, "roles") as Uint8Array).toString("hex"), "02000000020000000000000002000000000000007231000072320000");
+    assert.deepEqual(at({ a: [] }, "a"), Uint8Array.of(0, 0, 0, 0));
   });
 
   it("looks in the stream layer before the VM layer", () => {

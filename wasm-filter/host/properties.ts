@@ -1,12 +1,14 @@
 // Properties (Envoy attributes and metadata) as a tree addressed by a
-// NUL-separated path. Leaves encode as Envoy returns them: strings as raw UTF-8,
+// NUL-separated path. Values encode as Envoy returns them: strings as raw UTF-8,
 // numbers as 8-byte little-endian doubles (Struct metadata has only doubles),
 // bigints as 8-byte little-endian int64 (integer attributes such as
 // request.size), booleans as one byte, Uint8Array verbatim. A numeric segment
-// indexes a list. Containers other than string maps cannot be returned whole.
+// indexes a list. Containers come back whole in the header-map pairs format,
+// nested ones encoded the same way inside: a map as (key, value) pairs, a list as
+// pairs whose keys are the elements and whose values are empty (what Envoy 1.40
+// returned for a JWT payload in metadata; see properties.test.ts).
 import { WasmResult } from "./abi.js";
 import { encodeUtf8 } from "./codec.js";
-import { HeaderMap, serializeInto, serializedSize } from "./header-map.js";
 
 export type PropertyValue = string | number | bigint | boolean | Uint8Array | PropertyValue[] | PropertyTree;
 export interface PropertyTree {
@@ -52,15 +54,32 @@ export function encodeProperty(value: PropertyValue): Uint8Array | WasmResult.Se
   }
   if (typeof value === "boolean") return Uint8Array.of(value ? 1 : 0);
   if (value instanceof Uint8Array) return value;
-  if (!Array.isArray(value) && Object.values(value).every((v) => typeof v === "string")) {
-    // Envoy returns string maps (e.g. request.headers) in header-map serialization.
-    const map = HeaderMap.from(value as Record<string, string>);
-    const lengths: number[] = [];
-    const out = new Uint8Array(serializedSize(map, lengths));
-    if (out.byteLength > 0) serializeInto(map, lengths, out, 0);
-    return out;
+  const pairs: [Uint8Array, Uint8Array][] = [];
+  for (const [k, v] of Array.isArray(value) ? value.map((e) => [e, ""] as const) : Object.entries(value)) {
+    const key = encodeProperty(k);
+    const val = encodeProperty(v);
+    if (typeof key === "number" || typeof val === "number") return WasmResult.SerializationFailure;
+    pairs.push([key, val]);
   }
-  return WasmResult.SerializationFailure;
+  return encodePairs(pairs);
+}
+
+/** count, then (key length, value length) per pair, then each key and value NUL-terminated. */
+function encodePairs(pairs: readonly [Uint8Array, Uint8Array][]): Uint8Array {
+  const size = 4 + pairs.reduce((n, [k, v]) => n + 8 + k.byteLength + v.byteLength + 2, 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, pairs.length, true);
+  let at = 4 + pairs.length * 8;
+  pairs.forEach(([k, v], i) => {
+    view.setUint32(4 + i * 8, k.byteLength, true);
+    view.setUint32(8 + i * 8, v.byteLength, true);
+    out.set(k, at);
+    at += k.byteLength + 1;
+    out.set(v, at);
+    at += v.byteLength + 1;
+  });
+  return out;
 }
 
 /** Looks a path up in each layer in turn (stream first, then VM); the first hit wins. */

@@ -1,7 +1,7 @@
 // Reads verified JWT claims from Envoy's dynamic metadata, where jwt_authn (payload_in_metadata)
 // left them. Clients cannot write metadata; headers are never consulted for identity.
 // Property paths are serialized once per VM (claimPath) so a request only copies bytes.
-import { getPropertyBytes, lastStatus, serializePropertyPath, WasmResult } from "../abi";
+import { deserializePairs, getPropertyBytes, lastStatus, serializePropertyPath, WasmResult } from "../abi";
 
 /** Why a claim read gave nothing: absent (not authenticated / no such claim) or a host failure. */
 export enum ClaimStatus {
@@ -33,6 +33,23 @@ function elementPath(path: ArrayBuffer, index: i32): ArrayBuffer {
   return out;
 }
 
+/**
+ * The elements of a list property as Envoy serializes it: a pairs block whose keys are the
+ * elements and whose values are empty. Null when the bytes are anything else (a map, damage).
+ */
+function listElements(block: ArrayBuffer): string[] | null {
+  if (block.byteLength < 4) return null;
+  const pairs = deserializePairs(block);
+  if (<u32>pairs.length != load<u32>(changetype<usize>(block))) return null;
+  const out = new Array<string>(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const p = unchecked(pairs[i]);
+    if (p.value.length != 0) return null;
+    unchecked((out[i] = p.key));
+  }
+  return out;
+}
+
 export class ClaimReader {
   status: ClaimStatus = ClaimStatus.Ok;
 
@@ -49,9 +66,18 @@ export class ClaimReader {
     return v === null ? null : String.UTF8.decode(v);
   }
 
-  /** A list claim read element by element (strings), or a space-separated string claim split. */
+  /**
+   * A list claim (strings), or a space-separated string claim split. Reading element 0 tells a
+   * list from a string (a string has no elements); Envoy then returns the whole list in one more
+   * read, however long. Element-by-element reads remain for a host that cannot.
+   */
   getStrings(path: ArrayBuffer): string[] {
     const out = new Array<string>();
+    if (this.read(elementPath(path, 0)) !== null) {
+      const whole = this.read(path);
+      const items: string[] | null = whole === null ? null : listElements(whole);
+      if (items !== null) return items;
+    }
     for (let i = 0; i < MAX_LIST; i++) {
       const item = this.read(elementPath(path, i));
       if (item === null) break;

@@ -25,6 +25,7 @@ interface Caller {
   groups: string[];
 }
 
+const MANY = Array.from({ length: 120 }, (_, i) => `entry-${i}`);
 const CALLERS: Caller[] = [
   { name: "free", claims: { sub: "f", tier: "free" }, tier: "free", scopes: [], groups: [] },
   { name: "pro", claims: { sub: "p", tier: "pro" }, tier: "pro", scopes: [], groups: [] },
@@ -34,6 +35,9 @@ const CALLERS: Caller[] = [
   { name: "risk", claims: { sub: "r", tier: "free", groups: ["risk"] }, tier: "free", scopes: [], groups: ["risk"] },
   { name: "payments", claims: { sub: "y", tier: "pro", groups: ["ops", "payments"] }, tier: "pro", scopes: [], groups: ["ops", "payments"] },
   { name: "other-group", claims: { sub: "o", tier: "pro", groups: ["marketing"] }, tier: "pro", scopes: [], groups: ["marketing"] },
+  // Long lists (directory groups often run to hundreds): the needed entry comes after the 100th.
+  { name: "many-groups", claims: { sub: "mg", tier: "pro", groups: [...MANY, "payments"] }, tier: "pro", scopes: [], groups: [...MANY, "payments"] },
+  { name: "many-scopes", claims: { sub: "ms", tier: "pro", scope: [...MANY, "models:large"] }, tier: "pro", scopes: [...MANY, "models:large"], groups: [] },
 ];
 
 /** The documented semantics: allowed if any rule naming the model passes all of its conditions;
