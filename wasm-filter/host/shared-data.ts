@@ -41,6 +41,11 @@ export class SharedDataStore {
     return this.byVm.get(vmId)?.get(key)?.value;
   }
 
+  /** Test helper: the keys stored for a VM id (what a filter has left in Envoy's memory). */
+  keys(vmId: string): string[] {
+    return [...(this.byVm.get(vmId)?.keys() ?? [])];
+  }
+
   private takeCas(): number {
     const cas = this.nextCas;
     this.nextCas = (this.nextCas + 1) >>> 0 || 1;

@@ -166,6 +166,8 @@ export const filterConfigSchema = z
     audit: z.object({ allowSamplePercent: nonNeg }).strict(),
     detector: filterDetectorSchema.optional(),
     restrictions: z.array(filterRestrictionSchema).optional(),
+    /** Per-client records (quota buckets, extraction state) each pod keeps for the policy; the filter's default is 65,536. */
+    maxClients: z.number().int().gte(1).lte(1 << 24).optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import {
   IdentityConfig, PromptConfig, Protocol, ResponseConfig, Restriction, TierConfig,
 } from "./config-types";
 import { claimPath } from "./claims";
+import { DEFAULT_MAX_CLIENTS } from "./client-store";
 import { Limit, NS_PER_SECOND } from "./quota";
 import { UrlPolicy } from "../checks/ssrf";
 import { ImagePolicy } from "../checks/image";
@@ -23,6 +24,9 @@ export class PathsWith<T> {
   constructor(public paths: JsonPath[], public policy: T) {}
 }
 
+/** The largest client table a configuration may ask for (16 Mi slots). */
+const MAX_CLIENTS_LIMIT: i64 = 1 << 24;
+
 export class FilterConfig {
   policy: string = "";
   protocol: Protocol = Protocol.Auto;
@@ -31,6 +35,8 @@ export class FilterConfig {
   tiers: Map<string, TierConfig> = new Map();
   rules: AccessRule[] = [];
   maxBodyBytes: i64 = 1048576;
+  /** Shared-data slots for per-client records (quota buckets, extraction state) per policy. */
+  maxClients: u32 = DEFAULT_MAX_CLIENTS;
   contentTypes: string[] = [];
   jsonLimits: JsonLimits = new JsonLimits();
   fields: FieldRule[] = [];
@@ -204,6 +210,9 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   if (fm != "closed" && fm != "open") r.fail("config.failureMode", "must be closed or open");
   c.failOpen = fm == "open";
   readIdentity(r, r.obj(root.get("identity"), "config.identity"), c.identity);
+  const maxClients = r.int(root, "maxClients", "config", false, DEFAULT_MAX_CLIENTS);
+  if (maxClients < 1 || maxClients > MAX_CLIENTS_LIMIT) r.fail("config.maxClients", "must be from 1 to " + MAX_CLIENTS_LIMIT.toString());
+  else c.maxClients = <u32>maxClients;
   const tiers = r.objects(root, "tiers", "config", true);
   for (let i = 0; i < tiers.length; i++) {
     const t = readTier(r, tiers[i], "config.tiers[" + i.toString() + "]");

@@ -44,6 +44,8 @@ export class ModelGuardHttp extends HttpContext {
   private contentType: string | null = null;
   private requestId: string = "";
   private quota: QuotaOutcome | null = null;
+  /** The shared-data slot holding this client's record, for settling token usage later. */
+  private clientSlot: string = "";
   private tokenEstimate: f64 = 0;
   private rewriteResponse: bool = false;
   private extractionScore: i32 = -1;
@@ -286,8 +288,10 @@ export class ModelGuardHttp extends HttpContext {
         fp = fingerprint(ptr, len);
         sh = simhash(ptr, len);
       }
-      const c: ClientOutcome = admitClient(cfg.policy, id.client, tier.name, tier.limits, extraction, now, this.tokenEstimate, fp, sh);
+      const c: ClientOutcome = admitClient(cfg.policy, cfg.maxClients, id.client, tier.name, tier.limits, extraction, now, this.tokenEstimate, fp, sh);
       if (c.failed) return this.failReason(cfg);
+      this.clientSlot = c.slot;
+      if (c.evicted) Metrics.inc(this.mg.metrics.clientsEvicted);
       const x = c.extraction;
       if (x !== null) {
         this.extractionScore = x.score;
@@ -324,8 +328,9 @@ export class ModelGuardHttp extends HttpContext {
   private settle(cfg: FilterConfig, used: f64): void {
     const id = this.identity;
     const tier = this.tier;
-    if (id === null || tier === null || !tier.hasTokenBudget) return;
-    settleClient(cfg.policy, id.client, tier.name, tier.limits, getCurrentTimeNanoseconds(), this.tokenEstimate - used);
+    if (id === null || tier === null || !tier.hasTokenBudget || this.clientSlot.length == 0) return;
+    const extraction = cfg.extraction.enabled ? cfg.extraction : null;
+    settleClient(this.clientSlot, id.client, tier.name, tier.limits, extraction, getCurrentTimeNanoseconds(), this.tokenEstimate - used);
   }
 
   /** Internal failure: the failure mode decides. Returns NO_REASON when failing open. */

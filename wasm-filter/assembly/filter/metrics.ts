@@ -12,6 +12,7 @@ export class Metrics {
   responsesHardened: u32 = METRIC_UNDEFINED;
   reportsSent: u32 = METRIC_UNDEFINED;
   reportsFailed: u32 = METRIC_UNDEFINED;
+  clientsEvicted: u32 = METRIC_UNDEFINED;
   denied: StaticArray<u32> = new StaticArray<u32>(REASON_COUNT);
 
   define(): void {
@@ -22,6 +23,7 @@ export class Metrics {
     this.responsesHardened = defineMetric(MetricType.Counter, "modelguard_responses_hardened");
     this.reportsSent = defineMetric(MetricType.Counter, "modelguard_detector_reports_sent");
     this.reportsFailed = defineMetric(MetricType.Counter, "modelguard_detector_reports_failed");
+    this.clientsEvicted = defineMetric(MetricType.Counter, "modelguard_clients_evicted");
     for (let i = 0; i < REASON_COUNT; i++) {
       this.denied[i] = defineMetric(MetricType.Counter, "modelguard_requests_denied_" + reasonCode(<Reason>i));
     }

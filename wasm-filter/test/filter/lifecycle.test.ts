@@ -35,6 +35,8 @@ describe("configuration", () => {
     ["rule naming an unknown tier", (c) => ({ ...c, rules: [{ name: "r", models: ["*"], tiers: ["gold"], scopes: [], claims: [], methods: [], paths: [] }] })],
     ["bad field path", (c) => ({ ...c, payload: { ...(c.payload as object), fields: [{ path: "a[", required: false }] } })],
     ["negative body limit", (c) => ({ ...c, payload: { ...(c.payload as object), maxBodyBytes: -1 } })],
+    ["no client table", (c) => ({ ...c, maxClients: 0 })],
+    ["a client table over 16 Mi slots", (c) => ({ ...c, maxClients: (1 << 24) + 1 })],
   ];
   for (const [name, mutate] of bad) {
     it(`refuses a bad configuration (${name}), says why, and fails closed`, async () => {
