@@ -33,6 +33,15 @@ export const policySpecSchema = withRules(
       detection: detectionSchema.optional(),
       response: responseSchema.optional(),
       rateLimit: rateLimitSchema.optional(),
+      maxTrackedClients: z
+        .number()
+        .int()
+        .gte(1024)
+        .lte(16_777_216)
+        .optional()
+        .describe(
+          "How many clients each pod keeps quota and extraction state for (a few hundred bytes each, in Envoy's shared data). When more are active within a quota window, the least active lose their state and start afresh (metric modelguard_clients_evicted). Default 65536.",
+        ),
       failureMode: z
         .enum(["Closed", "Open"])
         .default("Closed")

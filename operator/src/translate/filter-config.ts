@@ -105,5 +105,6 @@ export function buildFilterConfig(policy: ResolvedPolicy): FilterConfig {
         }
       : {}),
     audit: { allowSamplePercent: s.audit.allowSamplePercent },
+    ...(s.maxTrackedClients !== undefined ? { maxClients: s.maxTrackedClients } : {}),
   };
 }
