@@ -117,8 +117,11 @@ describe("modelguard operator (the real process)", () => {
     await k.apply(policy("proc-1", "p"));
     await k.waitProgrammed("proc-1", "p").catch((err: unknown) => assert.fail(`${String(err)}${explain()}`));
 
-    const lm = await metricsOf(leader);
-    assert.ok(sample(lm, 'modelguard_reconcile_total{result="success"}') >= 1, lm);
+    // The Programmed status can be seen before the reconcile that wrote it has counted itself.
+    const lm = await pollUntil(async () => {
+      const text = await metricsOf(leader);
+      return sample(text, 'modelguard_reconcile_total{result="success"}') >= 1 ? text : undefined;
+    }, { timeoutMs: 10_000, what: "the leader's successful reconcile in its metrics" });
     assert.ok(sample(lm, "modelguard_reconcile_duration_seconds_count") >= 1);
     assert.equal(sample(lm, 'modelguard_managed_objects{kind="WasmPlugin"}'), 1);
     assert.match(lm, /^modelguard_workqueue_depth \d+$/m);

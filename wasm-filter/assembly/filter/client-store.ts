@@ -134,9 +134,10 @@ function recordWorthlessAfter(v: ArrayBuffer): u64 {
 }
 
 /**
- * Probes the client's home slot and the next ones: its own record if there is one; otherwise the
- * first empty or worthless slot; otherwise the probed record that stays valuable the shortest.
- * An empty slot ends the search: records are never removed, so the client is not further on.
+ * Probes the client's home slot and the next ones: its own record if there is one; otherwise a
+ * worthless slot, or else the first empty one; otherwise (all probed slots live) the record that
+ * stays valuable the shortest. An empty slot ends the search: records are never removed, so the
+ * client's own is not further on.
  * Null when the host fails.
  */
 function locate(policy: string, owner: u64, maxClients: u32, nowNs: u64): Slot | null {
