@@ -12,6 +12,7 @@ import { startEchoUpstream } from "../harness/envoy/upstream.js";
 import type { EchoedRequest, EchoUpstream } from "../harness/envoy/upstream.js";
 import { buildProxyWasmFixture, FIXTURE_HEADER, FIXTURE_LOG_LINE } from "../harness/envoy/wasm-fixture.js";
 import { wasmHttpFilter } from "../harness/envoy/wasm-http-filter.js";
+import { pollUntil } from "../harness/poll.js";
 import { freePort } from "../harness/ports.js";
 
 const V8_CREATED = "wasm.envoy.wasm.runtime.v8.created";
@@ -58,6 +59,39 @@ describe("Envoy runs a proxy-wasm HTTP filter on V8 (generated module)", () => {
     // Request side: the upstream saw the header proxy_on_request_headers added.
     const echoed = JSON.parse(res.body) as EchoedRequest;
     assert.equal(echoed.headers[FIXTURE_HEADER], "from-plugin-config");
+  });
+});
+
+describe("when Envoy answers proxy_http_call", () => {
+  it("answers a call to a cluster without endpoints after the call returns, not inside it", async () => {
+    const fixture = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "wasm-filter", "build", "fixtures", "reentrant.wasm");
+    const listenerPort = await freePort();
+    const noEndpoints = { name: "no-endpoints", type: "STATIC", connect_timeout: "1s", load_assignment: { cluster_name: "no-endpoints", endpoints: [] } };
+    const proxy = await startEnvoy({
+      name: "envoy-wasm-reentrant",
+      componentLogLevels: { wasm: "info" },
+      config: proxyBootstrap({
+        listenerPort,
+        upstreamPort: 9,
+        clusters: [noEndpoints],
+        httpFilters: [wasmHttpFilter({ name: "mg-reentrant", code: { file: fixture } })],
+      }),
+    });
+    try {
+      // The fixture ticks every 100 ms, making 40 calls and logging what it saw.
+      const lines = await pollUntil(
+        async () => {
+          const found = proxy.logs().split("\n").filter((l) => /wasm log mg-reentrant: (intact|corrupted) inline=/.test(l));
+          return found.length >= 3 ? found : undefined;
+        },
+        { timeoutMs: 15_000, what: "three ticks of the reentrant fixture" },
+      );
+      // Were Envoy to answer inside the call, abi/collect.ts would still hold collection until the
+      // tick returned (host/reentrancy.test.ts); this records what Envoy 1.40 does.
+      for (const l of lines) assert.match(l, /intact inline=0$/);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

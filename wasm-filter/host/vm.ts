@@ -45,6 +45,14 @@ export interface VmOptions {
   logLevel?: LogLevel;
   /** If set, http_call to other upstream names fails with BadArgument (an unknown cluster in Envoy). */
   knownUpstreams?: Iterable<string>;
+  /**
+   * A host may complete a proxy_http_call inside the call itself, calling
+   * proxy_on_http_call_response from within proxy_http_call and then returning InternalFailure
+   * (Envoy's async client can finish a request before send() returns; Envoy 1.40 did not for a
+   * cluster without endpoints). When set, every call is answered that way with the response this
+   * returns, to test guests against such hosts.
+   */
+  answerHttpCallsInline?: (call: HttpCallRecord) => HttpCallResponse | null;
   /** Receives every log line; when given, lines are not kept in `logs`. */
   onLog?: (entry: LogEntry) => void;
 }
@@ -87,6 +95,7 @@ export class WasmVm implements VmState {
   private nextCallToken = 1;
   private depth = 0;
   private failed = false;
+  private readonly answerHttpCallsInline: VmOptions["answerHttpCallsInline"];
   private abortMessage: string | undefined;
 
   constructor(module: WebAssembly.Module, private readonly services: HostServices, options: VmOptions = {}) {
@@ -95,6 +104,7 @@ export class WasmVm implements VmState {
     this.knownUpstreams = options.knownUpstreams ? new Set(options.knownUpstreams) : undefined;
     this.logLevel = options.logLevel ?? LogLevel.Trace;
     this.onLog = options.onLog;
+    this.answerHttpCallsInline = options.answerHttpCallsInline;
     const imports = { env: envImports(this) };
     assertImportsProvided(module, imports);
     const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
@@ -209,6 +219,14 @@ export class WasmVm implements VmState {
     const token = this.nextCallToken++;
     this.httpCalls.set(token, { ...call, token, contextId: this.effectiveContextId });
     return token;
+  }
+
+  answerInline(token: number): boolean {
+    const answer = this.answerHttpCallsInline;
+    const call = this.httpCalls.get(token);
+    if (answer === undefined || call === undefined) return false;
+    this.respondToHttpCall(token, answer(call));
+    return true;
   }
 
   /** Calls the guest made and nobody answered yet, oldest first. */

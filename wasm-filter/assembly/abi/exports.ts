@@ -1,10 +1,15 @@
 // The proxy_on_* callbacks the host calls. An entry file re-exports this module
 // (`export * from "./abi/exports"`); AssemblyScript exports only what the entry
 // file exports. Unknown context ids are ignored, never trapped on.
+//
+// Every callback runs between enter() and leave() (collect.ts): garbage is collected only when
+// the outermost callback returns, never inside one a host makes while another is still running
+// (the ABI does not forbid a host to answer proxy_http_call from inside the call; Envoy 1.40
+// answers later, see test/envoy-harness/wasm.test.ts).
 import { FilterDataStatus, FilterHeadersStatus, FilterTrailersStatus } from "./types";
-import { collectIfDue, noteBodyBytes } from "./collect";
+import { enter, leave, noteBodyBytes } from "./collect";
 import {
-  createHttpContext, createRootContext, findContext, findRoot, findStream, forgetContext,
+  createHttpContext, createRootContext, findContext, findRoot, findStream, forgetContext, HttpContext,
 } from "./context";
 // Pulls the abort replacement into every module built on this layer.
 import "./abort";
@@ -18,104 +23,122 @@ export function proxy_on_memory_allocate(size: usize): usize {
 }
 
 export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  enter();
   if (parentContextId == 0) createRootContext(contextId);
   else createHttpContext(contextId, parentContextId);
+  leave(false);
 }
 
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: usize): bool {
-  const ok = startVm(rootContextId, vmConfigurationSize);
-  collectIfDue();
-  return ok;
-}
-
-function startVm(rootContextId: u32, vmConfigurationSize: usize): bool {
+  enter();
   const root = findRoot(rootContextId);
-  return root === null ? false : root.onVmStart(vmConfigurationSize);
+  const ok = root === null ? false : root.onVmStart(vmConfigurationSize);
+  leave(true);
+  return ok;
 }
 
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: usize): bool {
+  enter();
   noteBodyBytes(pluginConfigurationSize);
-  const ok = configure(rootContextId, pluginConfigurationSize);
-  collectIfDue();
+  const root = findRoot(rootContextId);
+  const ok = root === null ? false : root.onConfigure(pluginConfigurationSize);
+  leave(true);
   return ok;
 }
 
-function configure(rootContextId: u32, pluginConfigurationSize: usize): bool {
-  const root = findRoot(rootContextId);
-  return root === null ? false : root.onConfigure(pluginConfigurationSize);
-}
-
 export function proxy_on_tick(rootContextId: u32): void {
+  enter();
   const root = findRoot(rootContextId);
   if (root !== null) root.onTick();
-  collectIfDue();
+  leave(true);
 }
 
 export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
+  enter();
   const root = findRoot(rootContextId);
   if (root !== null) root.onQueueReady(queueId);
-  collectIfDue();
+  leave(true);
 }
 
 export function proxy_on_http_call_response(rootContextId: u32, token: u32, numHeaders: u32, bodySize: usize, numTrailers: u32): void {
+  enter();
   noteBodyBytes(bodySize);
   const root = findRoot(rootContextId);
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
-  collectIfDue();
+  leave(true);
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+  enter();
   const http = findStream(contextId);
-  if (http === null) return FilterHeadersStatus.Continue;
-  return http.onRequestHeaders(numHeaders, endOfStream != 0);
+  const status = http === null ? FilterHeadersStatus.Continue : http.onRequestHeaders(numHeaders, endOfStream != 0);
+  leave(false);
+  return status;
 }
 
 export function proxy_on_request_body(contextId: u32, bodySize: usize, endOfStream: u32): u32 {
+  enter();
   const http = findStream(contextId);
-  if (http === null) return FilterDataStatus.Continue;
-  if (endOfStream != 0) noteBodyBytes(bodySize);
-  return http.onRequestBody(bodySize, endOfStream != 0);
+  if (http !== null && endOfStream != 0) noteBodyBytes(bodySize);
+  const status = http === null ? FilterDataStatus.Continue : http.onRequestBody(bodySize, endOfStream != 0);
+  leave(false);
+  return status;
 }
 
 export function proxy_on_request_trailers(contextId: u32, numTrailers: u32): u32 {
+  enter();
   const http = findStream(contextId);
-  if (http === null) return FilterTrailersStatus.Continue;
-  return http.onRequestTrailers(numTrailers);
+  const status = http === null ? FilterTrailersStatus.Continue : http.onRequestTrailers(numTrailers);
+  leave(false);
+  return status;
 }
 
 export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+  enter();
   const http = findStream(contextId);
-  if (http === null) return FilterHeadersStatus.Continue;
-  return http.onResponseHeaders(numHeaders, endOfStream != 0);
+  const status = http === null ? FilterHeadersStatus.Continue : http.onResponseHeaders(numHeaders, endOfStream != 0);
+  leave(false);
+  return status;
 }
 
 export function proxy_on_response_body(contextId: u32, bodySize: usize, endOfStream: u32): u32 {
+  enter();
   const http = findStream(contextId);
-  if (http === null) return FilterDataStatus.Continue;
-  if (endOfStream != 0) noteBodyBytes(bodySize);
-  return http.onResponseBody(bodySize, endOfStream != 0);
+  if (http !== null && endOfStream != 0) noteBodyBytes(bodySize);
+  const status = http === null ? FilterDataStatus.Continue : http.onResponseBody(bodySize, endOfStream != 0);
+  leave(false);
+  return status;
 }
 
 export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): u32 {
+  enter();
   const http = findStream(contextId);
-  if (http === null) return FilterTrailersStatus.Continue;
-  return http.onResponseTrailers(numTrailers);
+  const status = http === null ? FilterTrailersStatus.Continue : http.onResponseTrailers(numTrailers);
+  leave(false);
+  return status;
 }
 
 export function proxy_on_done(contextId: u32): bool {
+  enter();
   const context = findContext(contextId);
-  return context === null ? true : context.onDone();
+  const done = context === null ? true : context.onDone();
+  leave(false);
+  return done;
 }
 
 export function proxy_on_log(contextId: u32): void {
+  enter();
   const context = findContext(contextId);
   if (context !== null) context.onLog();
+  leave(false);
 }
 
 export function proxy_on_delete(contextId: u32): void {
+  enter();
   const context = findContext(contextId);
-  if (context === null) return;
-  context.onDelete();
-  forgetContext(contextId);
-  collectIfDue();
+  if (context !== null) {
+    context.onDelete();
+    forgetContext(contextId);
+  }
+  leave(context instanceof HttpContext);
 }

@@ -18,6 +18,9 @@ export class ModelGuardRoot extends RootContext {
   /** Records for the cluster-wide detector; null when the policy does not report. */
   reporter: Reporter | null = null;
   private source: string = "";
+  /** Set while proxy_http_call runs: Envoy may answer the call inside it (see onTick). */
+  private sending: bool = false;
+  private answeredInline: bool = false;
 
   onConfigure(size: usize): bool {
     this.metrics.define();
@@ -58,11 +61,17 @@ export class ModelGuardRoot extends RootContext {
       new HeaderPair("content-type", "application/json"),
       new HeaderPair("authorization", "Bearer " + d.token),
     ];
+    // A host that completes the call inside proxy_http_call answers through onHttpCallResponse
+    // first and may then report the call itself as failed: count such a batch once.
+    this.sending = true;
+    this.answeredInline = false;
     httpCall(d.cluster, headers, String.UTF8.encode(body), [], d.timeoutMilliseconds);
-    if (lastStatus != WasmResult.Ok) Metrics.inc(this.metrics.reportsFailed);
+    this.sending = false;
+    if (lastStatus != WasmResult.Ok && !this.answeredInline) Metrics.inc(this.metrics.reportsFailed);
   }
 
   onHttpCallResponse(token: u32, numHeaders: u32, bodySize: usize, numTrailers: u32): void {
+    if (this.sending) this.answeredInline = true;
     const status = getHeaderMapView(MapType.HttpCallResponseHeaders).get(":status");
     if (status !== null && status.length == 3 && status.charCodeAt(0) == 0x32) Metrics.inc(this.metrics.reportsSent);
     else Metrics.inc(this.metrics.reportsFailed);

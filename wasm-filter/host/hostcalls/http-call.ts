@@ -26,6 +26,8 @@ export function httpCallImports(vm: VmState) {
       if (vm.knownUpstreams !== undefined && !vm.knownUpstreams.has(upstream)) return WasmResult.BadArgument;
       if (!REQUIRED.every((name) => headers.some(([key]) => key === name))) return WasmResult.BadArgument;
       const token = vm.recordHttpCall({ upstream, headers, body, trailers, timeoutMs: timeoutMs >>> 0 });
+      // Completed inside the call (Envoy: a local reply before send() returned): the token is never handed out.
+      if (vm.answerInline(token)) return WasmResult.InternalFailure;
       return vm.mem.writeU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
     },
   };

@@ -53,6 +53,8 @@ export interface VmState {
   setEffectiveContext(contextId: number): boolean;
   setTickPeriod(periodMs: number): void;
   recordHttpCall(call: Omit<HttpCallRecord, "token" | "contextId">): number;
+  /** Completes the call now, calling back into the guest, if the VM is set to; true if it did. */
+  answerInline(token: number): boolean;
   /** Runs `action` once the current top-level callback has returned, as Envoy's deferred actions do. */
   afterCallback(action: () => void): void;
   /** proxy_done: finish a stream whose onDone returned false. */

@@ -10,6 +10,7 @@ import { reportSchema } from "../../../operator/src/detector/report.js";
 import { sketchOf } from "../../../operator/src/detector/sketch.js";
 import type { HeaderPairs } from "../../host/header-map.js";
 import { ProxyWasmHost } from "../../host/host.js";
+import { simulateOne } from "../../host/simulation.js";
 import { baseSpec, ensureModule, filterConfigFor, post, startFilter } from "./harness.js";
 
 const TOKEN = "ab".repeat(32);
@@ -88,6 +89,20 @@ describe("detector reports", () => {
     assert.equal(report.dropped, 12);
     vm.respondToHttpCall(call.token, { headers: { ":status": "503" }, body: "" });
     assert.equal(f.host.metrics.value("modelguard_detector_reports_failed"), 1);
+  });
+
+  it("counts a report batch a host answers inside proxy_http_call once, and keeps serving", async () => {
+    for (const [status, sent, failed] of [["503", 0, 3], ["202", 3, 0]] as const) {
+      const host = ProxyWasmHost.fromFile(await ensureModule());
+      const vm = host.createConfiguredVm(config({ detector }), { onLog: () => undefined, answerHttpCallsInline: () => ({ headers: { ":status": status } }) });
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 20; i++) assert.equal(simulateOne(host, vm, predict(`c${i}`, [i, round]), i).status, 200);
+        host.advanceTime(2000);
+      }
+      assert.equal(host.metrics.value("modelguard_detector_reports_sent"), sent, `inline ${status}`);
+      assert.equal(host.metrics.value("modelguard_detector_reports_failed"), failed, `inline ${status}`);
+      assert.equal(vm.pendingHttpCalls.length, 0);
+    }
   });
 
   it("sketches text and nested bodies like the reference", async () => {
