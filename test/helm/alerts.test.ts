@@ -120,6 +120,24 @@ describe("ModelGuardFilterConfigRejected", () => {
   });
 });
 
+describe("ModelGuardClientTableFull", () => {
+  const series = [
+    `  modelguard_clients_evicted{namespace="team-a", pod="a1"} 0+1x30`,
+    `  modelguard_clients_evicted{namespace="team-b", pod="b1"} 0x30`,
+  ].join("\n");
+
+  it("fires where sidecars evict records still in use, and stays quiet where they do not", () => {
+    assert.deepEqual([...firing(expr(defaults, "ModelGuardClientTableFull"), series).keys()], ["namespace=team-a"]);
+    assert.equal(defaults.get("ModelGuardClientTableFull")?.for, "15m");
+  });
+
+  it("all-features: more than 10 evictions in 30m, by namespace and pod", () => {
+    const few = `  modelguard_clients_evicted{namespace="team-a", pod="a1"} 0x20 1 2 3x8`;
+    assert.deepEqual([...firing(expr(allFeatures, "ModelGuardClientTableFull"), few, "30m").keys()], [], "3 evictions is not more than 10");
+    assert.deepEqual([...firing(expr(allFeatures, "ModelGuardClientTableFull"), series, "30m").keys()], ["namespace=team-a,pod=a1"]);
+  });
+});
+
 describe("operator alerts", () => {
   const job = `job="modelguard", namespace="${NAMESPACE}"`;
 
@@ -162,7 +180,7 @@ describe("operator alerts", () => {
 
 describe("rendering", () => {
   it("every alert has a severity, a summary and a description; all-features adds labels and runbooks", () => {
-    assert.equal(defaults.size, 7);
+    assert.equal(defaults.size, 8);
     for (const [name, r] of defaults) {
       assert.match(r.labels.severity ?? "", /^(warning|critical)$/, name);
       assert.ok(r.annotations.summary && r.annotations.description, name);
@@ -179,6 +197,6 @@ describe("rendering", () => {
 
   it("a disabled alert is not rendered", () => {
     const some = rules(["--set", "prometheusRule.enabled=true", "--set", "prometheusRule.alerts.noLeader.enabled=false", "--set", "prometheusRule.alerts.denialSpike.enabled=false"]);
-    assert.deepEqual([...some.keys()].sort(), ["ModelGuardClientRestricted", "ModelGuardExtractionSuspected", "ModelGuardFilterConfigRejected", "ModelGuardOperatorDown", "ModelGuardReconcileErrors"]);
+    assert.deepEqual([...some.keys()].sort(), ["ModelGuardClientRestricted", "ModelGuardClientTableFull", "ModelGuardExtractionSuspected", "ModelGuardFilterConfigRejected", "ModelGuardOperatorDown", "ModelGuardReconcileErrors"]);
   });
 });

@@ -50,7 +50,7 @@ describe("the chart's alerts and dashboard use only emitted metric names", () =>
   it("every PrometheusRule expression (all alerts on, thresholds templated)", () => {
     const queries = ruleQueries(rule());
     assert.deepEqual(queries.map((q) => q.source.split(" ")[1]).sort(), [
-      "ModelGuardClientRestricted", "ModelGuardDenialSpike", "ModelGuardExtractionSuspected", "ModelGuardFilterConfigRejected", "ModelGuardNoLeader", "ModelGuardOperatorDown", "ModelGuardReconcileErrors",
+      "ModelGuardClientRestricted", "ModelGuardClientTableFull", "ModelGuardDenialSpike", "ModelGuardExtractionSuspected", "ModelGuardFilterConfigRejected", "ModelGuardNoLeader", "ModelGuardOperatorDown", "ModelGuardReconcileErrors",
     ]);
     assert.deepEqual(metricReferenceProblems(queries, emitted), []);
   });
