@@ -93,6 +93,7 @@ describe("dashboards/modelguard.json", () => {
       `modelguard_extraction_flagged{namespace="team-a", pod="a1"} 0+2x30`,
       `modelguard_responses_hardened{namespace="team-a", pod="a1"} 0+100x30`,
       `modelguard_config_rejected{namespace="team-a", pod="a1"} 0x20 1x10`,
+      `modelguard_clients_evicted{namespace="team-a", pod="a1"} 0+3x30`,
       `modelguard_reconcile_total{result="success", pod="op-1"} 0+10x30`,
       `modelguard_reconcile_total{result="error", pod="op-1"} 0+1x30`,
       `modelguard_reconcile_errors_total{pod="op-1"} 0+1x30`,
