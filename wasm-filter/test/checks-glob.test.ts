@@ -4,6 +4,15 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { ChecksWasm, GlobKind, prng } from "./checks-support.js";
 
+/** Strings of `n` characters drawn from `alphabet` by `rand`. */
+function randomStrings(rand: () => number, alphabet: string): (n: number) => string {
+  return (n) => {
+    let s = "";
+    for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)] ?? "";
+    return s;
+  };
+}
+
 let wasm: ChecksWasm;
 before(async () => {
   wasm = await ChecksWasm.load();
@@ -164,12 +173,7 @@ function reference(pattern: string, text: string, fold: boolean, contains: boole
 describe("differential against a regex reference", () => {
   it("20,000 random short patterns and texts", () => {
     const rand = prng(0x5eed);
-    const alphabet = "aAbB*.-";
-    const pick = (n: number): string => {
-      let s = "";
-      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)] ?? "";
-      return s;
-    };
+    const pick = randomStrings(rand, "aAbB*.-");
     for (let i = 0; i < 20_000; i++) {
       const pattern = pick(Math.floor(rand() * 7));
       const text = pick(Math.floor(rand() * 10)).replace(/\*/g, "c");
@@ -188,12 +192,7 @@ describe("PatternSet (prompt deny patterns): one pass over the text", () => {
   const anyContains = (patterns: string[], text: string) => patterns.some((p) => reference(p, text, true, true));
   it("10,000 random pattern sets agree with a regex reference", () => {
     const rand = prng(0xfeed);
-    const alphabet = "aAbBé*.- ";
-    const pick = (n: number): string => {
-      let s = "";
-      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)] ?? "";
-      return s;
-    };
+    const pick = randomStrings(rand, "aAbBé*.- ");
     for (let i = 0; i < 10_000; i++) {
       const patterns = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(1 + Math.floor(rand() * 5)));
       const text = pick(Math.floor(rand() * 30)).replace(/\*/g, "c");
@@ -203,12 +202,7 @@ describe("PatternSet (prompt deny patterns): one pass over the text", () => {
 
   it("5,000 random sets of longer patterns (the skipping scan) agree with a regex reference", () => {
     const rand = prng(0x5eed);
-    const alphabet = "abAB -*é";
-    const pick = (n: number): string => {
-      let s = "";
-      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)] ?? "";
-      return s;
-    };
+    const pick = randomStrings(rand, "abAB -*é");
     for (let i = 0; i < 5_000; i++) {
       const patterns = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(3 + Math.floor(rand() * 10)));
       // Plant a pattern (stars filled in, ASCII upper-cased) in a third of the texts, so matches are common too.
