@@ -73,17 +73,19 @@ export class ClaimReader {
    */
   getStrings(path: ArrayBuffer): string[] {
     const out = new Array<string>();
-    if (this.read(elementPath(path, 0)) !== null) {
+    const first = this.read(elementPath(path, 0));
+    if (first !== null) {
       const whole = this.read(path);
       const items: string[] | null = whole === null ? null : listElements(whole);
       if (items !== null) return items;
+      out.push(String.UTF8.decode(first));
+      for (let i = 1; i < MAX_LIST; i++) {
+        const item = this.read(elementPath(path, i));
+        if (item === null) break;
+        out.push(String.UTF8.decode(item));
+      }
+      return out;
     }
-    for (let i = 0; i < MAX_LIST; i++) {
-      const item = this.read(elementPath(path, i));
-      if (item === null) break;
-      out.push(String.UTF8.decode(item));
-    }
-    if (out.length > 0) return out;
     const s = this.getString(path);
     if (s === null) return out;
     const parts = s.split(" ");

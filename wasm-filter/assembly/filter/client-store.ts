@@ -141,7 +141,7 @@ function recordWorthlessAfter(v: ArrayBuffer): u64 {
  * Null when the host fails.
  */
 function locate(policy: string, owner: u64, maxClients: u32, nowNs: u64): Slot | null {
-  const slots = <u64>(maxClients > 0 ? maxClients : DEFAULT_MAX_CLIENTS);
+  const slots = <u64>maxClients; // at least 1: the configuration refuses 0
   const probes = <u64>PROBES < slots ? <u64>PROBES : slots;
   let best: Slot | null = null;
   let bestUntil: u64 = u64.MAX_VALUE;
